@@ -1,0 +1,128 @@
+package io.rapport.console;
+
+import io.rapport.customer.CustomerProfiles;
+import io.rapport.customer.CustomerTimeline;
+import io.rapport.ingest.ImportJobs;
+import io.rapport.ingest.IngestStatistics;
+import io.rapport.platform.Actor;
+import io.rapport.platform.RapportException;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.springframework.security.core.Authentication;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.multipart.MultipartFile;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+/** The web console: server-rendered pages (Thymeleaf), partial updates with htmx. */
+@Controller
+class ConsoleController {
+
+    private final CustomerProfiles profiles;
+    private final CustomerTimeline timeline;
+    private final ImportJobs jobs;
+    private final IngestStatistics statistics;
+
+    ConsoleController(CustomerProfiles profiles, CustomerTimeline timeline, ImportJobs jobs,
+                      IngestStatistics statistics) {
+        this.profiles = profiles;
+        this.timeline = timeline;
+        this.jobs = jobs;
+        this.statistics = statistics;
+    }
+
+    @GetMapping("/login")
+    String login() {
+        return "login";
+    }
+
+    @GetMapping("/")
+    String home(Model model) {
+        model.addAttribute("customers", profiles.count());
+        model.addAttribute("counts", statistics.counts());
+        model.addAttribute("jobs", jobs.recent(5));
+        return "home";
+    }
+
+    @GetMapping("/customers")
+    String customers(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "0") int page,
+                     @RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
+        model.addAttribute("q", q);
+        model.addAttribute("result", profiles.search(q, page, 25));
+        return htmx != null ? "customers :: results" : "customers";
+    }
+
+    @GetMapping("/customers/{id}")
+    String customer(@PathVariable long id, @RequestParam(defaultValue = "false") boolean reveal, Model model,
+                    Authentication auth) {
+        long current = profiles.current(id);
+        if (current != id) {
+            return "redirect:/customers/" + current;
+        }
+        model.addAttribute("c", profiles.view(id, Actor.current(), reveal));
+        model.addAttribute("timeline", timeline.page(id, 0, 20));
+        model.addAttribute("maySeePii", Actor.current().maySeePersonalData());
+        return "customer";
+    }
+
+    @GetMapping("/customers/{id}/timeline")
+    String timelinePage(@PathVariable long id, @RequestParam(defaultValue = "0") int page, Model model) {
+        model.addAttribute("customerId", id);
+        model.addAttribute("timeline", timeline.page(profiles.current(id), Math.max(page, 0), 20));
+        return "customer :: timeline-rows";
+    }
+
+    @GetMapping("/imports")
+    String imports(Model model) {
+        model.addAttribute("jobs", jobs.recent(50));
+        return "imports";
+    }
+
+    @PostMapping("/imports")
+    String upload(@RequestParam("file") MultipartFile file, @RequestParam String kind,
+                  @RequestParam(defaultValue = "native") String preset, @RequestParam(defaultValue = "import") String source,
+                  Authentication auth, RedirectAttributes redirect) throws IOException {
+        if (file.isEmpty()) {
+            redirect.addFlashAttribute("error", "empty-file");
+            return "redirect:/imports";
+        }
+        ImportJobs.Job job = jobs.submit(kind, preset, source, file.getOriginalFilename(), file.getInputStream(),
+                Map.of(), auth.getName());
+        return "redirect:/imports/" + job.id();
+    }
+
+    @GetMapping("/imports/{id}")
+    String importJob(@PathVariable long id, @RequestHeader(name = "HX-Request", required = false) String htmx,
+                     Model model) {
+        model.addAttribute("job", jobs.find(id));
+        model.addAttribute("errors", jobs.errors(id, 100));
+        return htmx != null ? "import :: status" : "import";
+    }
+
+    @GetMapping("/imports/{id}/errors.csv")
+    void errorReport(@PathVariable long id, HttpServletResponse response) throws IOException {
+        jobs.find(id);
+        response.setContentType("text/csv;charset=UTF-8");
+        response.setHeader("Content-Disposition", "attachment; filename=\"import-" + id + "-errors.csv\"");
+        var writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+        jobs.writeErrorReport(id, writer);
+        writer.flush();
+    }
+
+    @ExceptionHandler(RapportException.class)
+    String problem(RapportException e, Model model, HttpServletResponse response) {
+        response.setStatus(e.status().value());
+        model.addAttribute("status", e.status().value());
+        model.addAttribute("message", e.getMessage());
+        return "problem";
+    }
+}
