@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -23,9 +25,15 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.multipart.MultipartFile;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
-/** The web console: server-rendered pages (Thymeleaf), partial updates with htmx. */
+/**
+ * The web console: server-rendered pages (Thymeleaf), partial updates with htmx. A page is open to the same roles as
+ * the API behind it, so the console is never a way around the API's rules.
+ */
 @Controller
 class ConsoleController {
+
+    static final String MAY_READ_CUSTOMERS = "hasAnyRole('ADMIN','MARKETER','SERVICE_AGENT','ANALYST')";
+    static final String MAY_IMPORT = "hasAnyRole('ADMIN','MARKETER')";
 
     private final CustomerProfiles profiles;
     private final CustomerTimeline timeline;
@@ -54,16 +62,20 @@ class ConsoleController {
     }
 
     @GetMapping("/customers")
+    @PreAuthorize(MAY_READ_CUSTOMERS)
     String customers(@RequestParam(defaultValue = "") String q, @RequestParam(defaultValue = "0") int page,
-                     @RequestHeader(name = "HX-Request", required = false) String htmx, Model model) {
+                     @RequestHeader(name = "HX-Request", required = false) String htmx,
+                     @RequestHeader(name = "HX-History-Restore-Request", required = false) String historyRestore,
+                     Model model) {
         model.addAttribute("q", q);
         model.addAttribute("result", profiles.search(q, page, 25));
-        return htmx != null ? "customers :: results" : "customers";
+        // htmx restores a pushed search URL that fell out of its history cache by asking for the whole page
+        return htmx != null && historyRestore == null ? "customers :: results" : "customers";
     }
 
     @GetMapping("/customers/{id}")
-    String customer(@PathVariable long id, @RequestParam(defaultValue = "false") boolean reveal, Model model,
-                    Authentication auth) {
+    @PreAuthorize(MAY_READ_CUSTOMERS)
+    String customer(@PathVariable long id, @RequestParam(defaultValue = "false") boolean reveal, Model model) {
         long current = profiles.current(id);
         if (current != id) {
             return "redirect:/customers/" + current;
@@ -75,6 +87,7 @@ class ConsoleController {
     }
 
     @GetMapping("/customers/{id}/timeline")
+    @PreAuthorize(MAY_READ_CUSTOMERS)
     String timelinePage(@PathVariable long id, @RequestParam(defaultValue = "0") int page, Model model) {
         model.addAttribute("customerId", id);
         model.addAttribute("timeline", timeline.page(profiles.current(id), Math.max(page, 0), 20));
@@ -82,12 +95,14 @@ class ConsoleController {
     }
 
     @GetMapping("/imports")
+    @PreAuthorize(MAY_IMPORT)
     String imports(Model model) {
         model.addAttribute("jobs", jobs.recent(50));
         return "imports";
     }
 
     @PostMapping("/imports")
+    @PreAuthorize(MAY_IMPORT)
     String upload(@RequestParam("file") MultipartFile file, @RequestParam String kind,
                   @RequestParam(defaultValue = "native") String preset, @RequestParam(defaultValue = "import") String source,
                   Authentication auth, RedirectAttributes redirect) throws IOException {
@@ -101,6 +116,7 @@ class ConsoleController {
     }
 
     @GetMapping("/imports/{id}")
+    @PreAuthorize(MAY_IMPORT)
     String importJob(@PathVariable long id, @RequestHeader(name = "HX-Request", required = false) String htmx,
                      Model model) {
         model.addAttribute("job", jobs.find(id));
@@ -109,6 +125,7 @@ class ConsoleController {
     }
 
     @GetMapping("/imports/{id}/errors.csv")
+    @PreAuthorize(MAY_IMPORT)
     void errorReport(@PathVariable long id, HttpServletResponse response) throws IOException {
         jobs.find(id);
         response.setContentType("text/csv;charset=UTF-8");
@@ -123,6 +140,14 @@ class ConsoleController {
         response.setStatus(e.status().value());
         model.addAttribute("status", e.status().value());
         model.addAttribute("message", e.getMessage());
+        return "problem";
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    String denied(Model model, HttpServletResponse response) {
+        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("status", HttpServletResponse.SC_FORBIDDEN);
+        model.addAttribute("message", "Your role may not do this");
         return "problem";
     }
 }

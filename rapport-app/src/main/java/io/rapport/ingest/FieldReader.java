@@ -11,6 +11,7 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Currency;
@@ -25,6 +26,13 @@ import java.util.function.Function;
 final class FieldReader {
 
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd[ ]['T']HH:mm[:ss][.SSS]");
+    /** Amounts are stored as NUMERIC(19, 4): anything this large is a broken export, not money. */
+    static final BigDecimal MAX_AMOUNT = BigDecimal.TEN.pow(15);
+    /**
+     * Nothing a customer did or was born on lies before this; earlier values are placeholders ("0001-01-01") or
+     * typos, and PostgreSQL cannot store dates before 4713 BC at all.
+     */
+    static final LocalDate EARLIEST = LocalDate.of(1900, 1, 1);
 
     private final Function<String, String> values;
     private final Clock clock;
@@ -49,6 +57,11 @@ final class FieldReader {
             return null;
         }
         value = value.strip();
+        if (value.indexOf('\u0000') >= 0) {
+            // PostgreSQL cannot store NUL in text; a NUL in a field means binary data slipped into the file.
+            throw new RowProblem(field, value.replace('\u0000', '\uFFFD'),
+                    "'" + field + "' contains a NUL character (binary data?)");
+        }
         return value.isEmpty() ? null : value;
     }
 
@@ -78,11 +91,16 @@ final class FieldReader {
 
     BigDecimal decimal(String field) {
         String value = required(field);
+        BigDecimal number;
         try {
-            return new BigDecimal(value);
+            number = new BigDecimal(value);
         } catch (NumberFormatException e) {
             throw new RowProblem(field, value, "'" + field + "' is not a number");
         }
+        if (number.abs().compareTo(MAX_AMOUNT) >= 0) {
+            throw new RowProblem(field, value, "'" + field + "' is too large (at most 15 digits before the point)");
+        }
+        return number;
     }
 
     BigDecimal optionalDecimal(String field, BigDecimal fallback) {
@@ -137,6 +155,9 @@ final class FieldReader {
         if (instant.isAfter(clock.instant().plus(futureTolerance))) {
             throw new RowProblem(field, value, "'" + field + "' lies in the future");
         }
+        if (instant.isBefore(EARLIEST.atStartOfDay(ZoneOffset.UTC).toInstant())) {
+            throw new RowProblem(field, value, "'" + field + "' lies before " + EARLIEST + " (a placeholder date?)");
+        }
         return instant;
     }
 
@@ -149,11 +170,16 @@ final class FieldReader {
         if (value == null) {
             return null;
         }
+        LocalDate date;
         try {
-            return LocalDate.parse(value);
+            date = LocalDate.parse(value);
         } catch (DateTimeParseException e) {
             throw new RowProblem(field, value, "'" + field + "' is not a date (expected yyyy-MM-dd)");
         }
+        if (date.isBefore(EARLIEST)) {
+            throw new RowProblem(field, value, "'" + field + "' lies before " + EARLIEST + " (a placeholder date?)");
+        }
+        return date;
     }
 
     String zoneId(String field) {

@@ -202,15 +202,26 @@ public class ImportJobs {
             if (stored.incrementAndGet() > MAX_STORED_ERRORS) {
                 break;
             }
-            String value = e.value() == null || e.value().length() <= 200 ? e.value() : e.value().substring(0, 197) + "...";
-            String reason = e.reason().length() <= 500 ? e.reason() : e.reason().substring(0, 497) + "...";
-            insert = insert.values(id, e.row(), e.field(), value, reason);
+            insert = insert.values(id, e.row(), storable(e.field(), 100), storable(e.value(), 200),
+                    storable(e.reason(), 500));
             any = true;
         }
         if (any) {
             insert.execute();
         }
         errors.clear();
+    }
+
+    /**
+     * Shortened to the column, and without NUL (PostgreSQL cannot store it): an error report must never fail on the
+     * bad bytes it reports.
+     */
+    private static String storable(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        String clean = text.replace('\u0000', '\uFFFD');
+        return clean.length() <= max ? clean : clean.substring(0, max - 3) + "...";
     }
 
     public Job find(long id) {

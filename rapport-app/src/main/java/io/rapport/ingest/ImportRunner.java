@@ -105,7 +105,8 @@ class ImportRunner {
             }
             batch.flush();
             if (batch.rows == 0) {
-                return new Result("failed", "The file has a header but no data rows");
+                return new Result("failed", format.jsonLines() ? "The file has no data rows, only blank lines"
+                        : "The file has a header but no data rows");
             }
             return new Result("done", null);
         }
@@ -140,6 +141,11 @@ class ImportRunner {
         }
         if (head.length >= 4 && head[0] == '%' && head[1] == 'P' && head[2] == 'D' && head[3] == 'F') {
             return "The file is a PDF document, not CSV text";
+        }
+        if (head.length >= 8 && head[0] == (byte) 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G'
+                || head.length >= 3 && head[0] == (byte) 0xFF && head[1] == (byte) 0xD8 && head[2] == (byte) 0xFF
+                || head.length >= 4 && head[0] == 'G' && head[1] == 'I' && head[2] == 'F' && head[3] == '8') {
+            return "The file is an image (PNG, JPEG or GIF), not CSV text";
         }
         if (head.length >= 2 && (head[0] == (byte) 0xFF && head[1] == (byte) 0xFE
                 || head[0] == (byte) 0xFE && head[1] == (byte) 0xFF)) {
@@ -229,6 +235,9 @@ class ImportRunner {
                 continue;
             }
             long row = ++batch.rows;
+            if (row == 1 && line.charAt(0) == '\uFEFF') {
+                line = line.substring(1); // a UTF-8 byte-order mark, as some editors write
+            }
             if (line.length() > properties.ingest().maxFieldLength() * 4L) {
                 batch.reject(row, null, null, "line is " + line.length() + " characters long; the limit is "
                         + properties.ingest().maxFieldLength() * 4L);

@@ -108,11 +108,22 @@ class RecordMappers {
                     + "; set rapport.exchange-rates." + currency.getCurrencyCode());
         }
         Instant at = f.instant("ordered_at", properties.timeZone());
-        return new IngestRecords.OrderLine(row, source, orderId, lineId, identities(f, source), ProfilePatch.NONE,
-                kind, f.oneOf("channel", CHANNELS, "shop"), f.optionalText("store_code", 60), at,
+        return storable(new IngestRecords.OrderLine(row, source, orderId, lineId, identities(f, source),
+                ProfilePatch.NONE, kind, f.oneOf("channel", CHANNELS, "shop"), f.optionalText("store_code", 60), at,
                 f.code("sku", 100), f.optionalText("description", 300), f.integer("quantity"), f.decimal("unit_price"),
                 f.optionalDecimal("discount", BigDecimal.ZERO), f.optionalText("coupon_code", 60), currency,
-                f.optionalText("original_order_id", 100));
+                f.optionalText("original_order_id", 100)), "quantity");
+    }
+
+    /** Each figure may be storable while their product is not (2,000,000,000 units at 9,999,999,999 each). */
+    static IngestRecords.OrderLine storable(IngestRecords.OrderLine line, String quantityField) {
+        BigDecimal net = line.netAmount();
+        if (net.abs().compareTo(FieldReader.MAX_AMOUNT) >= 0) {
+            throw new RowProblem(quantityField, Integer.toString(line.quantity()), "the line amount quantity × "
+                    + "unit_price − discount (" + net.toPlainString() + ") is too large (at most 15 digits before "
+                    + "the point)");
+        }
+        return line;
     }
 
     IngestRecords.Event event(long row, String source, Map<String, String> values, String propertiesJson) {
@@ -158,11 +169,11 @@ class RecordMappers {
                         + "rapport.exchange-rates.GBP");
             }
             String country = f.optionalText("Country", 100);
-            return new IngestRecords.OrderLine(row, source, invoice, Integer.toString(line), keys,
+            return storable(new IngestRecords.OrderLine(row, source, invoice, Integer.toString(line), keys,
                     new ProfilePatch(null, null, null, null, country, null, null), kind, "shop", null,
                     f.instant("InvoiceDate", LONDON), f.code("StockCode", 100), f.optionalText("Description", 300),
                     f.integer("Quantity"), f.decimal("UnitPrice"), BigDecimal.ZERO, null, gbp,
-                    null);
+                    null), "Quantity");
         }
     }
 }

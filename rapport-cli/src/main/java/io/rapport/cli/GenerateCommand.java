@@ -70,7 +70,7 @@ final class GenerateCommand implements Callable<Integer> {
         prepare(out);
         var generator = new DemoDataGenerator(seed, customers, end, years);
         var err = spec.commandLine().getErr();
-        var progress = new ProgressMeter(err, !quiet, System.console() != null && System.console().isTerminal());
+        var progress = new ProgressMeter(err, !quiet, ProgressMeter.onTerminal());
         long started = System.nanoTime();
         DemoDataCounts counts;
         try {

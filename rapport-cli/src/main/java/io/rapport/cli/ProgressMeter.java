@@ -5,8 +5,8 @@ import java.io.PrintWriter;
 import java.util.Locale;
 
 /**
- * Shows "customers done / total" on standard error. On a terminal one line is redrawn a few
- * times a second; otherwise (a log file, CI) a line is printed every 10%, so logs stay short.
+ * Shows "done / total" on standard error. On a terminal one line is redrawn a few times a
+ * second; otherwise (a log file, CI) a line is printed every 10%, so logs stay short.
  */
 final class ProgressMeter implements DemoDataFiles.Progress {
 
@@ -15,35 +15,62 @@ final class ProgressMeter implements DemoDataFiles.Progress {
     private final PrintWriter err;
     private final boolean enabled;
     private final boolean terminal;
+    private final String label;
+    private final boolean megabytes;
     private long lastDraw;
     private int lastDecile;
     private boolean drawn;
 
+    /** Counts customers. */
     ProgressMeter(PrintWriter err, boolean enabled, boolean terminal) {
+        this(err, enabled, terminal, "customers", false);
+    }
+
+    /**
+     * @param label     what is counted, e.g. "customers" or "reading transactions.csv"
+     * @param megabytes whether done and total are bytes, shown as MB
+     */
+    ProgressMeter(PrintWriter err, boolean enabled, boolean terminal, String label, boolean megabytes) {
         this.err = err;
         this.enabled = enabled;
         this.terminal = terminal;
+        this.label = label;
+        this.megabytes = megabytes;
+    }
+
+    static boolean onTerminal() {
+        return System.console() != null && System.console().isTerminal();
     }
 
     @Override
     public void customersDone(int done, int total) {
+        update(done, total);
+    }
+
+    void update(long done, long total) {
         if (!enabled) {
             return;
         }
-        int percent = total == 0 ? 100 : (int) (100L * done / total);
+        int percent = total <= 0 ? 100 : (int) Math.min(100, 100L * done / total);
         if (terminal) {
             long now = System.nanoTime();
-            if (done == total || now - lastDraw >= REDRAW_NANOS) {
+            if (done >= total || now - lastDraw >= REDRAW_NANOS) {
                 lastDraw = now;
-                err.print(String.format(Locale.ROOT, "\rcustomers %,d / %,d (%d%%)", done, total, percent));
+                err.print("\r" + line(done, total, percent));
                 err.flush();
                 drawn = true;
             }
         } else if (percent / 10 > lastDecile) {
             lastDecile = percent / 10;
-            err.println(String.format(Locale.ROOT, "customers %,d / %,d (%d%%)", done, total, percent));
+            err.println(line(done, total, percent));
             err.flush();
         }
+    }
+
+    private String line(long done, long total, int percent) {
+        return megabytes
+                ? String.format(Locale.ROOT, "%s %,.1f / %,.1f MB (%d%%)", label, done / 1e6, total / 1e6, percent)
+                : String.format(Locale.ROOT, "%s %,d / %,d (%d%%)", label, done, total, percent);
     }
 
     /** Ends the progress line so that what follows starts on a fresh line. */
@@ -51,6 +78,7 @@ final class ProgressMeter implements DemoDataFiles.Progress {
         if (enabled && terminal && drawn) {
             err.println();
             err.flush();
+            drawn = false;
         }
     }
 }

@@ -80,6 +80,15 @@ public record BgNbdParameters(double r, double alpha, double a, double b, double
     }
 
     /**
+     * E[Y(t) | x, t_x, T] divided by P(alive | x, t_x, T): the purchases expected in the next t
+     * periods if the customer is still alive. It does not depend on t_x, so bulk predictions
+     * compute it once per distinct (x, T).
+     */
+    double expectedPurchasesIfAlive(double t, double x, double T) {
+        return expectedRemainingPurchases(t, x, T);
+    }
+
+    /**
      * The bracketed factor of eq. 10 times (a+b+x-1)/(a-1), i.e. the expectation given the
      * customer is alive at T.
      *

@@ -31,28 +31,43 @@ public final class CustomerLifetimeValue {
 
     /** CLV of one customer with history (x, t_x, T) and average repeat spend m_x (0 when x = 0). */
     public double of(double x, double tx, double T, double monetaryValue) {
-        double value = spend.conditionalExpectedAverageValue(x, monetaryValue) * settings.margin();
+        BgNbdParameters.requireHistory(x, tx, T);
+        return spend.conditionalExpectedAverageValue(x, monetaryValue) * settings.margin()
+                * transactions.probabilityAlive(x, tx, T) * discountedPurchasesIfAlive(x, T);
+    }
+
+    /**
+     * Σ_i [E(Y(i·k)) − E(Y((i−1)·k))] / (1+d)^i for a customer who is alive: E(Y) is P(alive)
+     * times a factor of (x, T) only, so the sum is too, and bulk scoring computes it once per
+     * distinct (x, T) instead of once per customer.
+     */
+    double discountedPurchasesIfAlive(double x, double T) {
         double k = settings.periodsPerMonth();
         double discount = 1.0 + settings.monthlyDiscountRate();
         double previous = 0.0;
         double total = 0.0;
         for (int month = 1; month <= settings.horizonMonths(); month++) {
-            double cumulative = transactions.conditionalExpectedPurchases(month * k, x, tx, T);
+            double cumulative = transactions.expectedPurchasesIfAlive(month * k, x, T);
             total += (cumulative - previous) / Math.pow(discount, month);
             previous = cumulative;
         }
-        return value * total;
+        return total;
+    }
+
+    BgNbdParameters transactions() {
+        return transactions;
+    }
+
+    GammaGammaParameters spend() {
+        return spend;
+    }
+
+    ClvSettings settings() {
+        return settings;
     }
 
     /** CLV per customer; 0 for customers with no purchase (they are not yet customers). */
     public double[] of(CustomerSummaries summaries) {
-        double[] clv = new double[summaries.customerCount()];
-        for (int i = 0; i < clv.length; i++) {
-            if (summaries.hasPurchased(i)) {
-                clv[i] = of(summaries.frequency()[i], summaries.recency()[i], summaries.age()[i],
-                        summaries.monetaryValue()[i]);
-            }
-        }
-        return clv;
+        return CustomerPredictions.of(summaries, this, 0.0, 0.0).lifetimeValue();
     }
 }

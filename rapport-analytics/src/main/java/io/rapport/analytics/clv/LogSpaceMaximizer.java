@@ -42,6 +42,23 @@ final class LogSpaceMaximizer {
     }
 
     Maximum maximize(ToDoubleFunction<double[]> logLikelihood) {
+        return maximize(logLikelihood, new double[names.length], 0.5);
+    }
+
+    /**
+     * @param start      starting point: parameters (not their logs); e.g. a fit on a subsample
+     * @param stepInLogs side of the initial simplex in log-parameter space (0.5 from a cold start;
+     *                   smaller from a warm start, so the simplex does not wander off first)
+     */
+    Maximum maximizeFrom(ToDoubleFunction<double[]> logLikelihood, double[] start, double stepInLogs) {
+        double[] theta = new double[names.length];
+        for (int i = 0; i < theta.length; i++) {
+            theta[i] = Math.log(start[i]);
+        }
+        return maximize(logLikelihood, theta, stepInLogs);
+    }
+
+    private Maximum maximize(ToDoubleFunction<double[]> logLikelihood, double[] startTheta, double step) {
         int dims = names.length;
         ObjectiveFunction objective = new ObjectiveFunction(theta -> {
             double[] parameters = new double[dims];
@@ -52,13 +69,13 @@ final class LogSpaceMaximizer {
             return Double.isFinite(ll) ? -ll : Double.POSITIVE_INFINITY;
         });
         var optimizer = new SimplexOptimizer(1e-13, 1e-11);
-        double[] start = new double[dims];
+        double[] start = startTheta.clone();
         double best = Double.POSITIVE_INFINITY;
         PointValuePair point = null;
         try {
             for (int restart = 0; ; restart++) {
                 point = optimizer.optimize(new MaxEval(maxEvaluations), objective, GoalType.MINIMIZE,
-                        new InitialGuess(start), new NelderMeadSimplex(dims, 0.5));
+                        new InitialGuess(start), new NelderMeadSimplex(dims, step));
                 double improvement = best - point.getValue();
                 best = Math.min(best, point.getValue());
                 start = point.getPoint();

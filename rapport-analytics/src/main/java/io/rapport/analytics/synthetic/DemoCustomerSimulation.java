@@ -117,8 +117,31 @@ final class DemoCustomerSimulation {
     private final List<Order> reversals = new ArrayList<>();
     private final List<Event> events = new ArrayList<>();
 
+    /** Mean extra small lines per sale order (benchmark baskets); 0 draws nothing, so the default stream is unchanged. */
+    private final double extraLinesPerOrder;
+    private final boolean withEvents;
+    private final List<DemoProduct> basketExtras;
+
     DemoCustomerSimulation(DemoCatalog catalog, DemoPeople people, Instant start, Instant end) {
+        this(catalog, people, start, end, 0.0, true);
+    }
+
+    DemoCustomerSimulation(DemoCatalog catalog, DemoPeople people, Instant start, Instant end,
+                           double extraLinesPerOrder, boolean withEvents) {
         this.catalog = catalog;
+        this.extraLinesPerOrder = extraLinesPerOrder;
+        this.withEvents = withEvents;
+        var extras = new ArrayList<DemoProduct>(catalog.accessories());
+        for (var category : catalog.applianceCategories()) {
+            for (var appliance : catalog.appliancesOf(category)) {
+                for (var c : appliance.consumables()) {
+                    if (!extras.contains(c)) {
+                        extras.add(c);
+                    }
+                }
+            }
+        }
+        this.basketExtras = List.copyOf(extras);
         this.people = people;
         this.start = start.getEpochSecond();
         // Whole seconds only: every generated second is before this one, hence before `end`.
@@ -164,6 +187,9 @@ final class DemoCustomerSimulation {
         String number = people.number(index);
         emitOrders(sink, customer.externalId(), number);
 
+        if (!withEvents) {
+            return;
+        }
         boolean appUser = preferred.equals(DemoStore.APP) || rng.nextDouble() < 0.3;
         planEvents(rng, segment, preferred, appUser, registeredAt, activeUntil);
         emitEvents(sink, customer.externalId(), number);
@@ -261,6 +287,14 @@ final class DemoCustomerSimulation {
                 orders.add(current);
             }
             current.lines.add(new Line(intent.product(), intent.quantity(), BigDecimal.ZERO, Optional.empty()));
+        }
+        if (extraLinesPerOrder > 0) {
+            for (var order : orders) {
+                int extra = poisson(rng, extraLinesPerOrder);
+                for (int k = 0; k < extra; k++) {
+                    order.lines.add(new Line(pick(rng, basketExtras), 1, BigDecimal.ZERO, Optional.empty()));
+                }
+            }
         }
         int birthdayMonth = customer.birthday().getMonthValue();
         for (int i = 0; i < orders.size(); i++) {
