@@ -15,7 +15,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.springframework.context.ApplicationEventPublisher;
@@ -138,9 +141,14 @@ public class CustomerDirectory {
             String namespace = entry.getKey().get(1);
             List<String> values = entry.getValue();
             for (int from = 0; from < values.size(); from += 1000) {
-                db.select(I_VALUE, I_CUSTOMER).from(IDENTITY)
-                        .where(I_KIND.eq(kind.name())).and(I_NAMESPACE.eq(namespace))
-                        .and(I_VALUE.in(values.subList(from, Math.min(values.size(), from + 1000))))
+                List<String> batch = values.subList(from, Math.min(values.size(), from + 1000));
+                // H2 would use only (kind, namespace) of the unique index for a plain IN and scan every identity of
+                // that kind; a row-value IN uses the whole key. PostgreSQL uses the whole index either way.
+                Condition match = db.dialect().family() == SQLDialect.H2
+                        ? DSL.row(I_KIND, I_NAMESPACE, I_VALUE).in(batch.stream()
+                                .map(v -> DSL.row(kind.name(), namespace, v)).toList())
+                        : I_KIND.eq(kind.name()).and(I_NAMESPACE.eq(namespace)).and(I_VALUE.in(batch));
+                db.select(I_VALUE, I_CUSTOMER).from(IDENTITY).where(match)
                         .forEach(row -> owners.put(new IdentityKey(kind, namespace, row.get(I_VALUE)),
                                 row.get(I_CUSTOMER)));
             }

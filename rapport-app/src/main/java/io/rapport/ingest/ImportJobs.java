@@ -243,14 +243,14 @@ public class ImportJobs {
                 .fetch(r -> new RowError(r.get(JE_ROW), r.get(JE_FIELD), r.get(JE_VALUE), r.get(JE_REASON)));
     }
 
-    /** The error report as CSV: row, field, value, reason. */
+    /** The error report as CSV: row, field, value, reason. Flushes {@code out} but leaves it open to its owner. */
     public void writeErrorReport(long id, Writer out) throws IOException {
-        try (CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder()
-                .setHeader("row", "field", "value", "reason").get())) {
-            for (RowError e : errors(id, MAX_STORED_ERRORS)) {
-                printer.printRecord(e.row(), e.field(), e.value(), e.reason());
-            }
+        CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder()
+                .setHeader("row", "field", "value", "reason").get());
+        for (RowError e : errors(id, MAX_STORED_ERRORS)) {
+            printer.printRecord(e.row(), e.field(), e.value(), e.reason());
         }
+        printer.flush();
     }
 
     private Job job(Record r) {

@@ -21,7 +21,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.jooq.Field;
 import org.jooq.Table;
 import org.springframework.stereotype.Service;
@@ -141,7 +144,7 @@ class IngestPipeline {
         Map<String, Set<String>> bySource = new HashMap<>();
         lines.forEach(l -> bySource.computeIfAbsent(l.source(), s -> new HashSet<>()).add(l.orderId()));
         bySource.forEach((source, orderIds) -> db.select(O_ID, O_EXTERNAL_ID, O_CUSTOMER).from(ORDER)
-                .where(O_SOURCE.eq(source)).and(O_EXTERNAL_ID.in(orderIds))
+                .where(keyIn(O_SOURCE, O_EXTERNAL_ID, source, orderIds))
                 .forEach(r -> {
                     ids.put(source + "\u0000" + r.get(O_EXTERNAL_ID), r.get(O_ID));
                     customers.put(source + "\u0000" + r.get(O_EXTERNAL_ID), r.get(O_CUSTOMER));
@@ -236,12 +239,25 @@ class IngestPipeline {
         return outcomes;
     }
 
+    /**
+     * Natural-key lookup of many ids of one source. H2 only uses the first column of the (source, external_id) index
+     * for {@code source = ? and external_id in (...)}, which would make every chunk scan the whole source; a row-value
+     * IN uses the full key there. PostgreSQL uses the full index for the plain form.
+     */
+    private Condition keyIn(Field<String> sourceField, Field<String> idField, String source,
+                            java.util.Collection<String> ids) {
+        if (db.dialect().family() == SQLDialect.H2) {
+            return DSL.row(sourceField, idField).in(ids.stream().map(id -> DSL.row(source, id)).toList());
+        }
+        return sourceField.eq(source).and(idField.in(ids));
+    }
+
     private <R> Set<String> existing(Table<?> table, Field<String> sourceField, Field<String> idField, List<R> rows,
                                      Function<R, String> source, Function<R, String> id) {
         Map<String, List<String>> bySource = new HashMap<>();
         rows.forEach(r -> bySource.computeIfAbsent(source.apply(r), s -> new ArrayList<>()).add(id.apply(r)));
         Set<String> found = new HashSet<>();
-        bySource.forEach((src, ids) -> db.select(idField).from(table).where(sourceField.eq(src)).and(idField.in(ids))
+        bySource.forEach((src, ids) -> db.select(idField).from(table).where(keyIn(sourceField, idField, src, ids))
                 .forEach(r -> found.add(src + "\u0000" + r.get(idField))));
         return found;
     }

@@ -28,10 +28,12 @@ class AccessController {
         this.apiKeys = apiKeys;
     }
 
+    /** {@code maySeePersonalData} may be left out: no permission. */
     record NewUser(@NotBlank String username, @NotBlank String password, List<String> roles,
-                   boolean maySeePersonalData) {}
+                   Boolean maySeePersonalData) {}
 
-    record NewApiKey(@NotBlank String name, List<String> roles, boolean maySeePersonalData) {}
+    /** {@code maySeePersonalData} may be left out: no permission. */
+    record NewApiKey(@NotBlank String name, List<String> roles, Boolean maySeePersonalData) {}
 
     @GetMapping("/api/v1/users")
     List<PlatformUsers.UserView> users() {
@@ -41,7 +43,7 @@ class AccessController {
     @PostMapping("/api/v1/users")
     @ResponseStatus(HttpStatus.CREATED)
     PlatformUsers.UserView createUser(@Valid @RequestBody NewUser user) {
-        return users.create(user.username(), user.password(), roles(user.roles()), user.maySeePersonalData());
+        return users.create(user.username(), user.password(), roles(user.roles()), Boolean.TRUE.equals(user.maySeePersonalData()));
     }
 
     @GetMapping("/api/v1/api-keys")
@@ -52,7 +54,8 @@ class AccessController {
     @PostMapping("/api/v1/api-keys")
     @ResponseStatus(HttpStatus.CREATED)
     ApiKeys.IssuedKey issue(@Valid @RequestBody NewApiKey key, Authentication caller) {
-        return apiKeys.issue(key.name(), roles(key.roles()), key.maySeePersonalData(), caller.getName());
+        return apiKeys.issue(key.name(), roles(key.roles()), Boolean.TRUE.equals(key.maySeePersonalData()),
+                caller.getName());
     }
 
     @DeleteMapping("/api/v1/api-keys/{id}")

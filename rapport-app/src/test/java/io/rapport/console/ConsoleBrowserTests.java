@@ -9,6 +9,10 @@ import io.rapport.testing.HeadlessChromium;
 import io.rapport.testing.Http;
 import io.rapport.testing.ServerTest;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +23,8 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -46,18 +51,24 @@ abstract class ConsoleBrowserTests extends ServerTest {
     @TempDir
     Path files;
 
-    HeadlessChromium browser;
+    static HeadlessChromium browser;
 
-    @BeforeEach
-    void startBrowser() {
-        browser = HeadlessChromium.start(port);
+    @BeforeAll
+    static void startBrowser() {
+        browser = HeadlessChromium.start();
     }
 
-    @AfterEach
-    void closeBrowser() {
+    @AfterAll
+    static void closeBrowser() {
         if (browser != null) {
             browser.close();
+            browser = null;
         }
+    }
+
+    @BeforeEach
+    void newVisitor() {
+        browser.forget(port);
     }
 
     record Login(String username, String password) {}
@@ -126,7 +137,8 @@ abstract class ConsoleBrowserTests extends ServerTest {
         browser.find("#username").sendKeys("admin");
         browser.find("#password").sendKeys(ADMIN_PASSWORD);
         browser.find("#sign-in").click();
-        browser.await(d -> browser.path().equals("/customers"));
+        browser.await(d -> browser.path().startsWith("/customers"));
+        assertThat(browser.find("h1").getText()).isEqualTo("Customers");
         assertThat(browser.find("header .right").getText()).contains("admin");
     }
 
@@ -171,6 +183,32 @@ abstract class ConsoleBrowserTests extends ServerTest {
         assertThat(browser.find("#customer-table").getText()).contains(token.charAt(0) + "***")
                 .doesNotContain(token + " Lin").doesNotContain(mail + ".1@example.com");
         assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
+    }
+
+    @Test
+    void should_bring_a_search_back_whole_with_the_back_button() {
+        String mail = token.toLowerCase(Locale.ROOT);
+        importFile("customers", "native", "customers.csv", (CUSTOMERS_HEADER
+                + customerRow("C1", token + " Lin", mail + ".1@example.com", "1990-05-17")
+                + customerRow("C2", token + " Wang", mail + ".2@example.com", "1991-06-18"))
+                .getBytes(StandardCharsets.UTF_8));
+        signInAsAdmin();
+        browser.open("/customers");
+        browser.find("#customer-search").sendKeys(token);
+        browser.await(d -> browser.path().equals("/customers?q=" + token));
+        browser.await(d -> resultIds().size() == 2);
+        browser.find("#customer-search").sendKeys(" Wang");
+        browser.await(d -> resultIds().size() == 1);
+        // a page that fell out of htmx's history cache is fetched again from the server
+        browser.script("sessionStorage.removeItem('htmx-history-cache');");
+
+        browser.driver().navigate().back();
+
+        browser.await(d -> browser.path().equals("/customers?q=" + token));
+        browser.await(d -> resultIds().size() == 2);
+        assertThat(browser.has("header nav")).as("the whole page, not only the result table").isTrue();
+        assertThat(browser.has("#customer-search")).isTrue();
+        assertThat(browser.findAll("#results")).hasSize(1);
     }
 
     private List<Long> resultIds() {
@@ -290,7 +328,7 @@ abstract class ConsoleBrowserTests extends ServerTest {
                 .containsExactly("2", "birthday", "1991-02-30", "'birthday' is not a date (expected yyyy-MM-dd)");
 
         String href = browser.find("#error-report").getAttribute("href");
-        var report = browser.fetch(java.net.URI.create(href).getRawPath());
+        var report = browser.fetch(URI.create(href).getRawPath());
         assertThat(report.statusCode()).isEqualTo(200);
         assertThat(report.headers().firstValue("Content-Disposition")).hasValueSatisfying(
                 disposition -> assertThat(disposition).startsWith("attachment"));
@@ -328,11 +366,9 @@ abstract class ConsoleBrowserTests extends ServerTest {
     }
 
     private String anonymousWithLanguage(String acceptLanguage) {
-        try (var client = java.net.http.HttpClient.newHttpClient()) {
-            return client.send(java.net.http.HttpRequest.newBuilder(
-                            java.net.URI.create("http://localhost:" + port + "/login"))
-                    .header("Accept-Language", acceptLanguage).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        try (var client = HttpClient.newHttpClient()) {
+            return client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/login"))
+                    .header("Accept-Language", acceptLanguage).build(), HttpResponse.BodyHandlers.ofString()).body();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -16,6 +16,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -30,6 +31,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * Debian's Chromium, headless, driven by its own chromedriver: a real browser for console tests. Nothing is
  * downloaded — the driver path is given, so Selenium Manager never runs — and each browser gets a fresh profile.
+ * Starting Chromium takes seconds, so a test class shares one and calls {@link #forget()} between tests.
  */
 public final class HeadlessChromium implements AutoCloseable {
 
@@ -42,16 +44,14 @@ public final class HeadlessChromium implements AutoCloseable {
 
     private final ChromeDriver driver;
     private final Path profile;
-    private final String base;
+    private String base = "http://localhost";
 
-    private HeadlessChromium(ChromeDriver driver, Path profile, String base) {
+    private HeadlessChromium(ChromeDriver driver, Path profile) {
         this.driver = driver;
         this.profile = profile;
-        this.base = base;
     }
 
-    /** A browser whose relative URLs go to the server on this port. */
-    public static HeadlessChromium start(int port) {
+    public static HeadlessChromium start() {
         if (!ChromiumAvailable.installed()) {
             throw new IllegalStateException(MISSING);
         }
@@ -75,7 +75,15 @@ public final class HeadlessChromium implements AutoCloseable {
                 .usingAnyFreePort()
                 .build();
         ChromeDriver driver = new ChromeDriver(service, options);
-        return new HeadlessChromium(driver, profile, "http://localhost:" + port);
+        return new HeadlessChromium(driver, profile);
+    }
+
+    /** Points relative paths at the server on this port, as a visitor who never came before: no cookies, no logs. */
+    public HeadlessChromium forget(int port) {
+        base = "http://localhost:" + port;
+        driver.manage().deleteAllCookies();
+        consoleMessages();
+        return this;
     }
 
     public WebDriver driver() {
@@ -105,9 +113,12 @@ public final class HeadlessChromium implements AutoCloseable {
         return !findAll(css).isEmpty();
     }
 
-    /** Waits until the condition holds (an explicit wait: it polls, it never sleeps for a fixed time). */
+    /**
+     * Waits until the condition holds (an explicit wait: it polls, it never sleeps for a fixed time). An element that
+     * htmx swapped out while the condition was looking at it just means "look again".
+     */
     public <T> T await(Function<WebDriver, T> condition) {
-        return new WebDriverWait(driver, PATIENCE).until(condition);
+        return new WebDriverWait(driver, PATIENCE).ignoring(StaleElementReferenceException.class).until(condition);
     }
 
     public WebElement awaitVisible(String css) {

@@ -56,6 +56,11 @@ public final class Http {
         return send(request(path).GET());
     }
 
+    /** A GET as a browser sends it (asking for HTML). */
+    public Response getPage(String path) {
+        return send(request(path).header("Accept", "text/html").GET());
+    }
+
     public Response delete(String path) {
         return send(request(path).DELETE());
     }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = RapportCli.Version.class,
         description = "Rapport customer-relationship platform: command-line tools.",
-        subcommands = {GenerateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, ScoreCommand.class, ClvCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
 public final class RapportCli implements Runnable {
 
     public static void main(String[] args) {

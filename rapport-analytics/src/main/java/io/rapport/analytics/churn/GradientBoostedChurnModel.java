@@ -5,6 +5,7 @@ import ml.dmlc.xgboost4j.java.DMatrix;
 import ml.dmlc.xgboost4j.java.XGBoost;
 import ml.dmlc.xgboost4j.java.XGBoostError;
 
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,7 +144,7 @@ final class GradientBoostedChurnModel implements TrainedChurnModel {
     static GradientBoostedChurnModel fromPayload(List<ChurnFeature> features, byte[] payload) {
         try {
             return new GradientBoostedChurnModel(features, XGBoost.loadModel(payload));
-        } catch (XGBoostError e) {
+        } catch (XGBoostError | IOException e) {
             throw new ChurnModelException("not a saved XGBoost model: " + e.getMessage(), e);
         }
     }

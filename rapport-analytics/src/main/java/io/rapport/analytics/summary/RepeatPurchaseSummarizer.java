@@ -3,6 +3,7 @@ package io.rapport.analytics.summary;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * Turns a transaction log into the (x, t_x, T, monetary value) summary that BG/NBD, Pareto/NBD
@@ -31,9 +32,12 @@ import java.util.Objects;
  * </ul>
  *
  * <p>Cost: one counting sort by customer and one sort of each customer's rows by day,
- * O(n log n) time and two arrays of n longs/ints of scratch space. Deterministic.
+ * O(n log n) time and two arrays of n longs/ints of scratch space. Customers are summarized in
+ * parallel chunks; each writes only its own slots, so the result is deterministic.
  */
 public final class RepeatPurchaseSummarizer {
+
+    private static final int CHUNK = 16_384;
 
     private final PeriodUnit unit;
 
@@ -111,7 +115,35 @@ public final class RepeatPurchaseSummarizer {
         int[] holdoutFrequency = new int[customerCount];
         double[] holdoutMonetary = new double[customerCount];
 
-        for (int c = 0; c < customerCount; c++) {
+        // Customers are independent and write only their own slots: summarize them in parallel chunks.
+        var out = new Columns(frequency, recency, age, monetary, purchaseDays, totalSpend, first, last,
+                holdoutFrequency, holdoutMonetary);
+        long firstDay = minDay;
+        IntStream.range(0, (customerCount + CHUNK - 1) / CHUNK).parallel().forEach(chunk ->
+                summarizeCustomers(chunk * CHUNK, Math.min(customerCount, (chunk + 1) * CHUNK), start, keys, firstDay,
+                        amount, calibrationEnd, out));
+        var calibration = new CustomerSummaries(unit, calibrationEnd, frequency, recency, age, monetary,
+                purchaseDays, totalSpend, first, last);
+        return new CalibrationHoldoutSummaries(calibration, holdoutFrequency, holdoutMonetary,
+                unit.fromDays(observationEnd - calibrationEnd));
+    }
+
+    private record Columns(int[] frequency, double[] recency, double[] age, double[] monetary, int[] purchaseDays,
+                           double[] totalSpend, long[] first, long[] last, int[] holdoutFrequency, double[] holdoutMonetary) {}
+
+    private void summarizeCustomers(int fromCustomer, int toCustomer, int[] start, long[] keys, long minDay,
+                                    double[] amount, long calibrationEnd, Columns out) {
+        int[] frequency = out.frequency();
+        double[] recency = out.recency();
+        double[] age = out.age();
+        double[] monetary = out.monetary();
+        int[] purchaseDays = out.purchaseDays();
+        double[] totalSpend = out.totalSpend();
+        long[] first = out.first();
+        long[] last = out.last();
+        int[] holdoutFrequency = out.holdoutFrequency();
+        double[] holdoutMonetary = out.holdoutMonetary();
+        for (int c = fromCustomer; c < toCustomer; c++) {
             int from = start[c];
             int to = start[c + 1];
             Arrays.sort(keys, from, to);
@@ -163,9 +195,5 @@ public final class RepeatPurchaseSummarizer {
                 last[c] = lastDay;
             }
         }
-        var calibration = new CustomerSummaries(unit, calibrationEnd, frequency, recency, age, monetary,
-                purchaseDays, totalSpend, first, last);
-        return new CalibrationHoldoutSummaries(calibration, holdoutFrequency, holdoutMonetary,
-                unit.fromDays(observationEnd - calibrationEnd));
     }
 }
