@@ -24,6 +24,11 @@ class ReportingCurrency {
         return currency.equals(properties.currency()) || properties.exchangeRates().containsKey(currency.getCurrencyCode());
     }
 
+    /** Fixed rates to the reporting currency by currency code. */
+    java.util.Map<String, BigDecimal> rates() {
+        return properties.exchangeRates();
+    }
+
     Optional<BigDecimal> convert(BigDecimal amount, Currency from) {
         if (from.equals(properties.currency())) {
             return Optional.of(amount);

@@ -54,6 +54,13 @@ final class GenerateCommand implements Callable<Integer> {
             description = "Length of the data period in years, 1 to 20 (default: ${DEFAULT-VALUE}).")
     int years = DemoDataGenerator.DEFAULT_YEARS;
 
+    @Option(names = "--extra-lines", paramLabel = "MEAN", defaultValue = "0",
+            description = "Mean extra lines (accessories, consumables) per sale order, 0 to 20 (default: ${DEFAULT-VALUE}); 2.0 gives ~10 order lines per customer.")
+    double extraLines;
+
+    @Option(names = "--no-events", description = "Write no behavioural events (events.jsonl is empty); orders are the same as with them.")
+    boolean noEvents;
+
     @Option(names = {"-q", "--quiet"}, description = "Do not show progress on standard error.")
     boolean quiet;
 
@@ -66,9 +73,15 @@ final class GenerateCommand implements Callable<Integer> {
         if (years < 1 || years > 20) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--years must be between 1 and 20, was " + years);
         }
+        if (!(extraLines >= 0 && extraLines <= 20)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--extra-lines must be between 0 and 20, was " + extraLines);
+        }
         out = out.toAbsolutePath().normalize();
         prepare(out);
-        var generator = new DemoDataGenerator(seed, customers, end, years);
+        var generator = new DemoDataGenerator(seed, customers, end, years).withExtraLinesPerOrder(extraLines);
+        if (noEvents) {
+            generator = generator.withoutEvents();
+        }
         var err = spec.commandLine().getErr();
         var progress = new ProgressMeter(err, !quiet, ProgressMeter.onTerminal());
         long started = System.nanoTime();

@@ -1,0 +1,52 @@
+package io.rapport.scoring;
+
+import io.rapport.analytics.lifecycle.LifecycleRules;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Scoring settings with retail defaults.
+ *
+ * @param cron                    when the nightly run starts (Spring cron, the brand's time zone); {@code -} disables it
+ * @param repurchaseWindowDays    "repurchase probability" = P(at least one purchase in the next this-many days)
+ * @param expectedPurchasesDays   horizon of the expected number of purchase days
+ * @param churnWindowDays         churn risk = P(no purchase in the next this-many days)
+ * @param riskThreshold           a repurchase probability falling below this publishes {@link ChurnRiskCrossed}
+ * @param clvHorizonMonths        CLV horizon
+ * @param monthlyDiscountRate     CLV discount per month
+ * @param margin                  share of spend that is profit (1 values revenue)
+ * @param blackTierSpend          rolling 12-month spend from which a customer is black
+ * @param goldTierSpend           rolling 12-month spend from which a customer is gold
+ * @param topValueShare           share of buyers flagged as top value
+ * @param lifecycle               lifecycle stage rules
+ */
+@ConfigurationProperties("rapport.scoring")
+public record ScoringProperties(
+        @DefaultValue("0 0 2 * * *") String cron,
+        @DefaultValue("90") int repurchaseWindowDays,
+        @DefaultValue("365") int expectedPurchasesDays,
+        @DefaultValue("180") int churnWindowDays,
+        @DefaultValue("0.2") double riskThreshold,
+        @DefaultValue("12") int clvHorizonMonths,
+        @DefaultValue("0.01") double monthlyDiscountRate,
+        @DefaultValue("1.0") double margin,
+        @DefaultValue("10000") double blackTierSpend,
+        @DefaultValue("3000") double goldTierSpend,
+        @DefaultValue("0.2") double topValueShare,
+        @DefaultValue Lifecycle lifecycle) {
+
+    /** See {@link LifecycleRules}. */
+    public record Lifecycle(
+            @DefaultValue("90") int newForDays,
+            @DefaultValue("2.0") double dormantAfterIntervals,
+            @DefaultValue("4.0") double churnedAfterIntervals,
+            @DefaultValue("14") double minimumIntervalDays,
+            @DefaultValue("0.5") double dormantBelowAlive,
+            @DefaultValue("0.15") double churnedBelowAlive) {
+
+        LifecycleRules rules() {
+            return new LifecycleRules(newForDays, dormantAfterIntervals, churnedAfterIntervals, minimumIntervalDays,
+                    dormantBelowAlive, churnedBelowAlive);
+        }
+    }
+}

@@ -1,0 +1,363 @@
+package io.rapport.scoring;
+
+import static io.rapport.scoring.ScoringTables.*;
+
+import io.rapport.analytics.lifecycle.LifecycleStage;
+import io.rapport.analytics.rfm.SpendTier;
+import io.rapport.customer.CustomerSummaries;
+import io.rapport.ingest.IngestStatistics;
+import io.rapport.platform.RapportException;
+import io.rapport.platform.RapportProperties;
+import jakarta.annotation.PreDestroy;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jooq.BatchBindStep;
+import org.jooq.Cursor;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Record4;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Scoring runs: one at a time, on demand or nightly. A run reads every active customer's summary in one pass, scores
+ * them all ({@link ScoreCalculator}), writes one history row per customer in batches (progress is visible while it
+ * does), then replaces the current scores with that run's rows in one set-based statement, and finally publishes
+ * {@link LifecycleStageChanged}, {@link SpendTierChanged} and {@link ChurnRiskCrossed} for customers whose scores moved
+ * since the run before.
+ */
+@Service
+public class ScoringRuns {
+
+    private static final Logger log = LoggerFactory.getLogger(ScoringRuns.class);
+    private static final int BATCH = 1_000;
+
+    private final DSLContext db;
+    private final CustomerSummaries summaries;
+    private final IngestStatistics statistics;
+    private final ScoringProperties settings;
+    private final RapportProperties rapport;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transaction;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(Thread.ofPlatform()
+            .name("scoring-run").daemon(true).factory());
+
+    ScoringRuns(DSLContext db, CustomerSummaries summaries, IngestStatistics statistics, ScoringProperties settings,
+                RapportProperties rapport, ApplicationEventPublisher events, TransactionTemplate transaction,
+                ObjectMapper json, Clock clock) {
+        this.db = db;
+        this.summaries = summaries;
+        this.statistics = statistics;
+        this.settings = settings;
+        this.rapport = rapport;
+        this.events = events;
+        this.transaction = transaction;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** A run as recorded; {@code parameters} holds the fitted models and the settings used (JSON). */
+    public record Run(long id, String status, String trigger, String requestedBy, LocalDate asOf, String phase,
+                      long customersTotal, long customersScored, JsonNode parameters, Double logLikelihood,
+                      String failure, OffsetDateTime startedAt, OffsetDateTime finishedAt) {
+
+        public boolean finished() {
+            return !"running".equals(status);
+        }
+
+        public int percent() {
+            if ("done".equals(status)) {
+                return 100;
+            }
+            return customersTotal == 0 ? 0 : (int) Math.min(99, 100 * customersScored / customersTotal);
+        }
+    }
+
+    /**
+     * Starts a run in the background as of {@code asOf} (default: today in the brand's time zone).
+     *
+     * @throws RapportException 409 when a run is already going
+     */
+    public Run start(String trigger, String requestedBy, Optional<LocalDate> asOf) {
+        return begin(trigger, requestedBy, asOf).run();
+    }
+
+    /** Starts a run and waits until it is finished (done or failed). */
+    public Run runAndWait(String trigger, String requestedBy, Optional<LocalDate> asOf) {
+        Started started = begin(trigger, requestedBy, asOf);
+        try {
+            started.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            // recorded as a failed run; the caller reads it
+        }
+        return find(started.run().id());
+    }
+
+    private record Started(Run run, Future<?> done) {}
+
+    private Started begin(String trigger, String requestedBy, Optional<LocalDate> asOf) {
+        if (!running.compareAndSet(false, true)) {
+            throw new RapportException(HttpStatus.CONFLICT, "scoring-run-in-progress",
+                    "A scoring run is already in progress; wait for it to finish");
+        }
+        try {
+            LocalDate day = asOf.orElseGet(() -> LocalDate.now(clock.withZone(rapport.timeZone())));
+            long id = db.insertInto(RUN, R_STATUS, R_TRIGGER, R_BY, R_AS_OF, R_PHASE, R_STARTED)
+                    .values("running", trigger, requestedBy, day, "queued", OffsetDateTime.now(clock))
+                    .returningResult(R_ID).fetchOne().value1();
+            Future<?> done = executor.submit(() -> {
+                try {
+                    execute(id, day);
+                } finally {
+                    running.set(false);
+                }
+            });
+            return new Started(find(id), done);
+        } catch (RuntimeException e) {
+            running.set(false);
+            throw e;
+        }
+    }
+
+    public List<Run> recent(int limit) {
+        return db.selectFrom(RUN).orderBy(R_ID.desc()).limit(limit).fetch(this::run);
+    }
+
+    public Run find(long id) {
+        Record row = db.selectFrom(RUN).where(R_ID.eq(id)).fetchOne();
+        if (row == null) {
+            throw RapportException.notFound("scoring run", id);
+        }
+        return run(row);
+    }
+
+    /** The run whose scores are current. */
+    public Optional<Run> current() {
+        return db.selectFrom(RUN).where(R_STATUS.eq("done")).orderBy(R_ID.desc()).limit(1).fetchOptional(this::run);
+    }
+
+    /** A run left "running" by a server that stopped is failed: nothing will finish it. */
+    @EventListener(ApplicationReadyEvent.class)
+    void failInterruptedRuns() {
+        db.update(RUN).set(R_STATUS, "failed").set(R_FAILURE, "the server stopped during the run")
+                .set(R_FINISHED, OffsetDateTime.now(clock)).where(R_STATUS.eq("running")).execute();
+    }
+
+    @PreDestroy
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    private void execute(long id, LocalDate asOf) {
+        try {
+            phase(id, "reading");
+            ScoringInputs in = new ScoringInputs(asOf, rapport.timeZone());
+            summaries.forEachActive(in::add);
+            statistics.forEachNetSpend(asOf.minusMonths(12), asOf, (customer, spend) -> {
+                int i = in.indexOf(customer);
+                if (i >= 0) {
+                    in.spend12Months[i] = spend.doubleValue();
+                }
+            });
+            db.update(RUN).set(R_TOTAL, (long) in.size).set(R_PHASE, "fitting").where(R_ID.eq(id)).execute();
+
+            ScoreCalculator.Scores scores = ScoreCalculator.score(in, settings);
+            Previous previous = previous();
+
+            phase(id, "storing");
+            writeHistory(id, in, scores);
+            transaction.executeWithoutResult(status -> {
+                db.deleteFrom(CURRENT).execute();
+                List<Field<?>> target = fields("scoring_current");
+                List<Field<?>> source = fields("scoring_history");
+                db.insertInto(CURRENT).columns(target)
+                        .select(db.select(source).from(HISTORY).where(history(RUN_ID, Long.class).eq(id)))
+                        .execute();
+            });
+            db.update(RUN).set(R_STATUS, "done").set(R_PHASE, "done").set(R_SCORED, (long) in.size)
+                    .set(R_PARAMETERS, json.writeValueAsString(parameters(scores)))
+                    .set(R_LOG_LIKELIHOOD, scores.transactions.map(p -> p.logLikelihood()).orElse(null))
+                    .set(R_FINISHED, OffsetDateTime.now(clock)).where(R_ID.eq(id)).execute();
+            publish(id, asOf, in, scores, previous);
+            log.info("scoring run {} as of {}: {} customers scored", id, asOf, in.size);
+        } catch (RuntimeException | Error e) {
+            log.warn("scoring run {} failed", id, e);
+            db.deleteFrom(HISTORY).where(history(RUN_ID, Long.class).eq(id)).execute();
+            String message = String.valueOf(e.getMessage());
+            db.update(RUN).set(R_STATUS, "failed")
+                    .set(R_FAILURE, message.length() > 1000 ? message.substring(0, 1000) : message)
+                    .set(R_FINISHED, OffsetDateTime.now(clock)).where(R_ID.eq(id)).execute();
+            throw e;
+        }
+    }
+
+    private void phase(long id, String phase) {
+        db.update(RUN).set(R_PHASE, phase).where(R_ID.eq(id)).execute();
+    }
+
+    private void writeHistory(long id, ScoringInputs in, ScoreCalculator.Scores s) {
+        var columns = fields("scoring_history");
+        Object[] sample = new Object[columns.size()];
+        var summaries = s.summaries;
+        BatchBindStep batch = null;
+        int pending = 0;
+        for (int i = 0; i < in.size; i++) {
+            if (batch == null) {
+                batch = db.batch(db.insertInto(HISTORY).columns(columns).values(sample));
+            }
+            boolean bought = summaries.hasPurchased(i);
+            var rfm = s.rfm;
+            batch = batch.bind(id, in.customerId[i], in.asOf, s.stage[i].name(),
+                    bought ? rfm.recency()[i] : null, bought ? rfm.frequency()[i] : null,
+                    bought ? rfm.monetary()[i] : null,
+                    rfm.segment(i).map(Enum::name).orElse(null), rfm.group(i).map(Enum::name).orElse(null),
+                    s.top[i], money(in.spend12Months[i]), s.tier[i].name(),
+                    orNull(s.pAlive[i]), orNull(s.expectedPurchases[i]), orNull(s.repurchase[i]),
+                    orNull(s.expectedOrderValue[i]), orNull(s.lifetimeValue[i]), orNull(s.churnRisk[i]),
+                    s.reasons.get(i).isEmpty() ? null : String.join("\n", s.reasons.get(i)),
+                    summaries.purchaseDays()[i], summaries.frequency()[i],
+                    bought ? (int) summaries.recency()[i] : null, bought ? (int) summaries.age()[i] : null,
+                    bought ? (int) Math.max(0, in.asOfDay - summaries.lastPurchaseDay()[i]) : null,
+                    orNull(s.usualInterval[i]), orNull(s.averageOrderValue[i]), money(in.totalSpend[i]));
+            if (++pending == BATCH) {
+                batch.execute();
+                batch = null;
+                pending = 0;
+                db.update(RUN).set(R_SCORED, (long) i + 1).where(R_ID.eq(id)).execute();
+            }
+        }
+        if (batch != null && pending > 0) {
+            batch.execute();
+        }
+    }
+
+    private static Double orNull(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
+    private static BigDecimal money(double value) {
+        return BigDecimal.valueOf(value).setScale(4, RoundingMode.HALF_UP);
+    }
+
+    private Map<String, Object> parameters(ScoreCalculator.Scores s) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("periodUnit", "days");
+        s.transactions.ifPresent(m -> p.put("bgNbd", Map.of("r", m.r(), "alpha", m.alpha(), "a", m.a(), "b", m.b(),
+                "logLikelihood", m.logLikelihood())));
+        s.spend.ifPresent(g -> p.put("gammaGamma", Map.of("p", g.p(), "q", g.q(), "gamma", g.gamma(),
+                "logLikelihood", g.logLikelihood())));
+        var t = s.rfm.thresholds();
+        p.put("rfmCutPoints", Map.of("recencyDays", t.recencyDays(), "purchaseDays", t.frequency(),
+                "totalSpend", t.monetary()));
+        p.put("fallbackIntervalDays", s.fallbackInterval);
+        p.put("settings", settings);
+        if (!s.notes.isEmpty()) {
+            p.put("notes", s.notes);
+        }
+        return p;
+    }
+
+    /** The current scores before this run, sorted by customer id, for the change events. */
+    private record Previous(long[] ids, LifecycleStage[] stage, SpendTier[] tier, double[] repurchase, int size) {
+
+        int indexOf(long id) {
+            return Arrays.binarySearch(ids, 0, size, id);
+        }
+    }
+
+    private Previous previous() {
+        long[] ids = new long[1024];
+        LifecycleStage[] stage = new LifecycleStage[1024];
+        SpendTier[] tier = new SpendTier[1024];
+        double[] repurchase = new double[1024];
+        int n = 0;
+        try (Cursor<Record4<Long, String, String, Double>> rows = db.select(current(CUSTOMER_ID, Long.class),
+                        current(STAGE, String.class), current(TIER, String.class), current(REPURCHASE, Double.class))
+                .from(CURRENT).orderBy(current(CUSTOMER_ID, Long.class)).fetchSize(5_000).fetchLazy()) {
+            for (var row : rows) {
+                if (n == ids.length) {
+                    ids = Arrays.copyOf(ids, 2 * n);
+                    stage = Arrays.copyOf(stage, 2 * n);
+                    tier = Arrays.copyOf(tier, 2 * n);
+                    repurchase = Arrays.copyOf(repurchase, 2 * n);
+                }
+                ids[n] = row.value1();
+                stage[n] = LifecycleStage.valueOf(row.value2());
+                tier[n] = SpendTier.valueOf(row.value3());
+                repurchase[n] = row.value4() == null ? Double.NaN : row.value4();
+                n++;
+            }
+        }
+        return new Previous(ids, stage, tier, repurchase, n);
+    }
+
+    private void publish(long runId, LocalDate asOf, ScoringInputs in, ScoreCalculator.Scores s, Previous before) {
+        List<Object> changes = new ArrayList<>();
+        double threshold = settings.riskThreshold();
+        for (int i = 0; i < in.size; i++) {
+            int k = before.indexOf(in.customerId[i]);
+            if (k < 0) {
+                continue;
+            }
+            long customer = in.customerId[i];
+            if (before.stage()[k] != s.stage[i]) {
+                changes.add(new LifecycleStageChanged(customer, before.stage()[k], s.stage[i], runId, asOf));
+            }
+            if (before.tier()[k] != s.tier[i]) {
+                changes.add(new SpendTierChanged(customer, before.tier()[k], s.tier[i], runId, asOf));
+            }
+            double was = before.repurchase()[k];
+            double now = s.repurchase[i];
+            if (was >= threshold && now < threshold) {
+                changes.add(new ChurnRiskCrossed(customer, was, now, threshold, settings.repurchaseWindowDays(), runId,
+                        asOf));
+            }
+        }
+        changes.forEach(events::publishEvent);
+        if (!changes.isEmpty()) {
+            log.info("scoring run {}: {} score change events published", runId, changes.size());
+        }
+    }
+
+    private Run run(Record r) {
+        String parameters = r.get(R_PARAMETERS.getName(), String.class);
+        return new Run(r.get(R_ID.getName(), Long.class), r.get(R_STATUS.getName(), String.class),
+                r.get(R_TRIGGER.getName(), String.class), r.get(R_BY.getName(), String.class),
+                r.get(R_AS_OF.getName(), LocalDate.class), r.get(R_PHASE.getName(), String.class),
+                r.get(R_TOTAL.getName(), Long.class), r.get(R_SCORED.getName(), Long.class),
+                parameters == null ? null : json.readTree(parameters), r.get(R_LOG_LIKELIHOOD.getName(), Double.class),
+                r.get(R_FAILURE.getName(), String.class), r.get(R_STARTED.getName(), OffsetDateTime.class),
+                r.get(R_FINISHED.getName(), OffsetDateTime.class));
+    }
+
+}
