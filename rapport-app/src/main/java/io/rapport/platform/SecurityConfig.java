@@ -119,9 +119,10 @@ class SecurityConfig {
         return new InitialAdmin(users, properties);
     }
 
-    /** Creates the first administrator once the schema is migrated. */
+    /** Creates the first administrator once the schema is migrated, before anything else (such as demo data) runs. */
     record InitialAdmin(PlatformUsers users, RapportProperties properties) {
         @EventListener(ApplicationReadyEvent.class)
+        @Order(0)
         public void create() {
             users.ensureInitialAdmin(properties.admin());
         }
