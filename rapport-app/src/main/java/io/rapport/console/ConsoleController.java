@@ -2,14 +2,13 @@ package io.rapport.console;
 
 import io.rapport.customer.CustomerProfiles;
 import io.rapport.customer.CustomerTimeline;
+import io.rapport.ingest.ErrorReportDownload;
 import io.rapport.ingest.ImportJobs;
 import io.rapport.ingest.IngestStatistics;
 import io.rapport.platform.Actor;
 import io.rapport.platform.RapportException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -127,12 +126,7 @@ class ConsoleController {
     @GetMapping("/imports/{id}/errors.csv")
     @PreAuthorize(MAY_IMPORT)
     void errorReport(@PathVariable long id, HttpServletResponse response) throws IOException {
-        jobs.find(id);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"import-" + id + "-errors.csv\"");
-        var writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-        jobs.writeErrorReport(id, writer);
-        writer.flush();
+        ErrorReportDownload.send(jobs, id, response);
     }
 
     @ExceptionHandler(RapportException.class)

@@ -2,6 +2,7 @@ package io.rapport.customer;
 
 import static io.rapport.customer.CustomerTables.*;
 
+import io.rapport.platform.NaturalKeys;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,9 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -142,13 +141,8 @@ public class CustomerDirectory {
             List<String> values = entry.getValue();
             for (int from = 0; from < values.size(); from += 1000) {
                 List<String> batch = values.subList(from, Math.min(values.size(), from + 1000));
-                // H2 would use only (kind, namespace) of the unique index for a plain IN and scan every identity of
-                // that kind; a row-value IN uses the whole key. PostgreSQL uses the whole index either way.
-                Condition match = db.dialect().family() == SQLDialect.H2
-                        ? DSL.row(I_KIND, I_NAMESPACE, I_VALUE).in(batch.stream()
-                                .map(v -> DSL.row(kind.name(), namespace, v)).toList())
-                        : I_KIND.eq(kind.name()).and(I_NAMESPACE.eq(namespace)).and(I_VALUE.in(batch));
-                db.select(I_VALUE, I_CUSTOMER).from(IDENTITY).where(match)
+                NaturalKeys.select(db, List.of(I_VALUE, I_CUSTOMER), IDENTITY,
+                                I_KIND.eq(kind.name()).and(I_NAMESPACE.eq(namespace)), I_VALUE, batch)
                         .forEach(row -> owners.put(new IdentityKey(kind, namespace, row.get(I_VALUE)),
                                 row.get(I_CUSTOMER)));
             }

@@ -176,6 +176,10 @@ public class CustomerProfiles {
             conditions.add(I_KIND.eq("EMAIL").and(valueMatches(email, prefix)));
         } else {
             conditions.add(I_KIND.eq("MEMBER_NO").and(valueMatches(q, prefix)));
+            if (prefix) {
+                // The start of an email address typed without the '@' ("chen.j*").
+                conditions.add(I_KIND.eq("EMAIL").and(valueMatches(q.toLowerCase(java.util.Locale.ROOT), true)));
+            }
             if (q.matches("[+\\d\\s()-]{3,}")) {
                 String digits = q.replaceAll("[\\s()-]", "");
                 if (prefix) {

@@ -8,6 +8,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -78,10 +79,13 @@ public class CustomerSummaries {
     public record ChannelFigures(int orders, BigDecimal netSpend) {}
 
     @Transactional(propagation = Propagation.MANDATORY)
-    public void apply(Collection<SummaryDelta> deltas) {
-        if (deltas.isEmpty()) {
+    public void apply(Collection<SummaryDelta> unordered) {
+        if (unordered.isEmpty()) {
             return;
         }
+        // Concurrent chunks (event API requests, imports) lock their customers' rows in the same order, so they wait
+        // for each other instead of deadlocking and retrying.
+        List<SummaryDelta> deltas = unordered.stream().sorted(Comparator.comparingLong(d -> d.customerId)).toList();
         Map<Long, Integer> newDays = insertPurchaseDays(deltas);
         // Typed sample binds, so jOOQ binds each parameter with its SQL type on every database.
         BatchBindStep batch = db.batch(db.query(ADD, 0, 0, 0, BigDecimal.ZERO, 0, 0, NONE, NONE, 0, NONE, "", 0, NONE,

@@ -3,8 +3,6 @@ package io.rapport.ingest;
 import io.rapport.platform.RapportException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -85,11 +83,6 @@ class ImportController {
 
     @GetMapping(path = "/api/v1/imports/{id}/errors.csv", produces = "text/csv")
     void errorReport(@PathVariable long id, HttpServletResponse response) throws IOException {
-        jobs.find(id);
-        response.setContentType("text/csv;charset=UTF-8");
-        response.setHeader("Content-Disposition", "attachment; filename=\"import-" + id + "-errors.csv\"");
-        var writer = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-        jobs.writeErrorReport(id, writer);
-        writer.flush();
+        ErrorReportDownload.send(jobs, id, response);
     }
 }

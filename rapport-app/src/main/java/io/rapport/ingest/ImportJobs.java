@@ -3,7 +3,9 @@ package io.rapport.ingest;
 import static io.rapport.ingest.IngestTables.*;
 
 import io.rapport.ingest.IngestRecords.Outcome;
+import io.rapport.platform.Actor;
 import io.rapport.platform.RapportException;
+import io.rapport.privacy.AuditLog;
 import io.rapport.platform.RapportProperties;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,10 +53,13 @@ public class ImportJobs {
     private final RapportProperties properties;
     private final Clock clock;
     private final ObjectMapper json;
+    private final AuditLog audit;
     private final ExecutorService executor = Executors.newFixedThreadPool(2, Thread.ofPlatform()
             .name("rapport-import-", 1).daemon(true).factory());
 
-    ImportJobs(DSLContext db, ImportRunner runner, RapportProperties properties, Clock clock, ObjectMapper json) {
+    ImportJobs(DSLContext db, ImportRunner runner, RapportProperties properties, Clock clock, ObjectMapper json,
+               AuditLog audit) {
+        this.audit = audit;
         this.db = db;
         this.runner = runner;
         this.properties = properties;
@@ -243,8 +248,12 @@ public class ImportJobs {
                 .fetch(r -> new RowError(r.get(JE_ROW), r.get(JE_FIELD), r.get(JE_VALUE), r.get(JE_REASON)));
     }
 
-    /** The error report as CSV: row, field, value, reason. Flushes {@code out} but leaves it open to its owner. */
+    /**
+     * The error report as CSV: row, field, value, reason. Flushes {@code out} but leaves it open to its owner.
+     * Rejected values can hold personal data, so every download is an audited export.
+     */
     public void writeErrorReport(long id, Writer out) throws IOException {
+        audit.record(Actor.current(), "export", "import-job", Long.toString(id), "import error report (CSV)");
         CSVPrinter printer = new CSVPrinter(out, CSVFormat.RFC4180.builder()
                 .setHeader("row", "field", "value", "reason").get());
         for (RowError e : errors(id, MAX_STORED_ERRORS)) {

@@ -6,6 +6,7 @@ import io.rapport.customer.CustomerDirectory;
 import io.rapport.customer.CustomerSummaries;
 import io.rapport.customer.SummaryDelta;
 import io.rapport.ingest.IngestRecords.Outcome;
+import io.rapport.platform.NaturalKeys;
 import io.rapport.product.ProductCatalog;
 import io.rapport.platform.RapportProperties;
 import java.time.Clock;
@@ -21,9 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import org.jooq.Condition;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.jooq.Field;
 import org.jooq.Table;
@@ -60,19 +59,8 @@ class IngestPipeline {
     @Transactional
     public List<Outcome> orderLines(List<IngestRecords.OrderLine> lines) {
         Outcome[] outcomes = new Outcome[lines.size()];
-        Set<String> stored = existing(LINE, L_SOURCE, L_EXTERNAL_ID, lines, IngestRecords.OrderLine::source,
-                IngestRecords.OrderLine::lineKey);
-        List<Integer> fresh = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < lines.size(); i++) {
-            var line = lines.get(i);
-            String key = line.source() + "\u0000" + line.lineKey();
-            if (stored.contains(key) || !seen.add(key)) {
-                outcomes[i] = Outcome.DUPLICATE;
-            } else {
-                fresh.add(i);
-            }
-        }
+        List<Integer> fresh = notYetStored(LINE, L_SOURCE, L_EXTERNAL_ID, lines, IngestRecords.OrderLine::source,
+                IngestRecords.OrderLine::lineKey, outcomes);
         if (fresh.isEmpty()) {
             return List.of(outcomes);
         }
@@ -143,8 +131,8 @@ class IngestPipeline {
     private void existingOrders(List<IngestRecords.OrderLine> lines, Map<String, Long> ids, Map<String, Long> customers) {
         Map<String, Set<String>> bySource = new HashMap<>();
         lines.forEach(l -> bySource.computeIfAbsent(l.source(), s -> new HashSet<>()).add(l.orderId()));
-        bySource.forEach((source, orderIds) -> db.select(O_ID, O_EXTERNAL_ID, O_CUSTOMER).from(ORDER)
-                .where(keyIn(O_SOURCE, O_EXTERNAL_ID, source, orderIds))
+        bySource.forEach((source, orderIds) -> NaturalKeys.select(db, List.of(O_ID, O_EXTERNAL_ID, O_CUSTOMER), ORDER,
+                        O_SOURCE.eq(source), O_EXTERNAL_ID, orderIds)
                 .forEach(r -> {
                     ids.put(source + "\u0000" + r.get(O_EXTERNAL_ID), r.get(O_ID));
                     customers.put(source + "\u0000" + r.get(O_EXTERNAL_ID), r.get(O_CUSTOMER));
@@ -154,19 +142,8 @@ class IngestPipeline {
     @Transactional
     public List<Outcome> events(List<IngestRecords.Event> events) {
         Outcome[] outcomes = new Outcome[events.size()];
-        Set<String> stored = existing(EVENT, E_SOURCE, E_EXTERNAL_ID, events, IngestRecords.Event::source,
-                IngestRecords.Event::externalId);
-        List<Integer> fresh = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < events.size(); i++) {
-            var event = events.get(i);
-            String key = event.source() + "\u0000" + event.externalId();
-            if (stored.contains(key) || !seen.add(key)) {
-                outcomes[i] = Outcome.DUPLICATE;
-            } else {
-                fresh.add(i);
-            }
-        }
+        List<Integer> fresh = notYetStored(EVENT, E_SOURCE, E_EXTERNAL_ID, events, IngestRecords.Event::source,
+                IngestRecords.Event::externalId, outcomes);
         if (fresh.isEmpty()) {
             return List.of(outcomes);
         }
@@ -240,16 +217,24 @@ class IngestPipeline {
     }
 
     /**
-     * Natural-key lookup of many ids of one source. H2 only uses the first column of the (source, external_id) index
-     * for {@code source = ? and external_id in (...)}, which would make every chunk scan the whole source; a row-value
-     * IN uses the full key there. PostgreSQL uses the full index for the plain form.
+     * The positions of records whose natural key is neither stored already nor repeated earlier in the chunk; the
+     * others are marked {@link Outcome#DUPLICATE} in {@code outcomes}.
      */
-    private Condition keyIn(Field<String> sourceField, Field<String> idField, String source,
-                            java.util.Collection<String> ids) {
-        if (db.dialect().family() == SQLDialect.H2) {
-            return DSL.row(sourceField, idField).in(ids.stream().map(id -> DSL.row(source, id)).toList());
+    private <R> List<Integer> notYetStored(Table<?> table, Field<String> sourceField, Field<String> idField,
+                                           List<R> records, Function<R, String> source, Function<R, String> id,
+                                           Outcome[] outcomes) {
+        Set<String> stored = existing(table, sourceField, idField, records, source, id);
+        List<Integer> fresh = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < records.size(); i++) {
+            String key = source.apply(records.get(i)) + "\u0000" + id.apply(records.get(i));
+            if (stored.contains(key) || !seen.add(key)) {
+                outcomes[i] = Outcome.DUPLICATE;
+            } else {
+                fresh.add(i);
+            }
         }
-        return sourceField.eq(source).and(idField.in(ids));
+        return fresh;
     }
 
     private <R> Set<String> existing(Table<?> table, Field<String> sourceField, Field<String> idField, List<R> rows,
@@ -257,7 +242,7 @@ class IngestPipeline {
         Map<String, List<String>> bySource = new HashMap<>();
         rows.forEach(r -> bySource.computeIfAbsent(source.apply(r), s -> new ArrayList<>()).add(id.apply(r)));
         Set<String> found = new HashSet<>();
-        bySource.forEach((src, ids) -> db.select(idField).from(table).where(keyIn(sourceField, idField, src, ids))
+        bySource.forEach((src, ids) -> NaturalKeys.select(db, List.of(idField), table, sourceField.eq(src), idField, ids)
                 .forEach(r -> found.add(src + "\u0000" + r.get(idField))));
         return found;
     }

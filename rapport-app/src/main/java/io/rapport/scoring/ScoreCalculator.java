@@ -37,6 +37,9 @@ import java.util.Optional;
  */
 final class ScoreCalculator {
 
+    /** Above this a Beta shape means "fixed dropout probability": see {@link #predict}. */
+    static final double MAX_BETA_SHAPE = 1e4;
+
     private ScoreCalculator() {}
 
     /** Everything one run computed, one slot per customer of the inputs. */
@@ -175,6 +178,14 @@ final class ScoreCalculator {
         }
         s.transactions = Optional.of(transactions);
         var model = transactions;
+        // With little evidence of dropout (small bases, few lapsed customers) the fit sends a and b off to infinity
+        // at a fixed ratio; P(alive) stays a closed form, but the hypergeometric series behind expected purchases and
+        // CLV then need millions of terms. Those two are left out, and the run says why.
+        boolean seriesUsable = Math.max(transactions.a(), transactions.b()) <= MAX_BETA_SHAPE;
+        if (!seriesUsable) {
+            s.notes.put("expectedPurchases", "not computed: the dropout distribution is degenerate (a = "
+                    + transactions.a() + ", b = " + transactions.b() + "), too little evidence of customers lapsing");
+        }
         // Gamma-Gamma needs a positive average value: repeat customers whose returns ate their spend are left out
         double[] x = new double[n];
         double[] m = summaries.monetaryValue();
@@ -199,6 +210,21 @@ final class ScoreCalculator {
             s.repurchase[i] = model.probabilityOfPurchaseWithin(settings.repurchaseWindowDays(), xi, tx, age);
             s.churnRisk[i] = 1 - model.probabilityOfPurchaseWithin(settings.churnWindowDays(), xi, tx, age);
         }
+        if (!seriesUsable) {
+            return;
+        }
+        try {
+            seriesPredictions(summaries, settings, s, model, spend);
+        } catch (ArithmeticException e) {
+            Arrays.fill(s.expectedPurchases, Double.NaN);
+            Arrays.fill(s.lifetimeValue, Double.NaN);
+            s.notes.put("expectedPurchases", "not computed: " + e.getMessage());
+        }
+    }
+
+    private static void seriesPredictions(CustomerSummaries summaries, ScoringProperties settings, Scores s,
+                                          BgNbdParameters model, GammaGammaParameters spend) {
+        int n = summaries.customerCount();
         if (spend != null) {
             var clv = new CustomerLifetimeValue(model, spend, new ClvSettings(settings.clvHorizonMonths(),
                     settings.monthlyDiscountRate(), settings.margin(), ClvSettings.DAYS_PER_MONTH));

@@ -201,7 +201,7 @@ public class ScoringRuns {
                 List<Field<?>> target = fields("scoring_current");
                 List<Field<?>> source = fields("scoring_history");
                 db.insertInto(CURRENT).columns(target)
-                        .select(db.select(source).from(HISTORY).where(history(RUN_ID, Long.class).eq(id)))
+                        .select(db.select(source).from(HISTORY).where(historyColumn(RUN_ID, Long.class).eq(id)))
                         .execute();
             });
             db.update(RUN).set(R_STATUS, "done").set(R_PHASE, "done").set(R_SCORED, (long) in.size)
@@ -212,7 +212,7 @@ public class ScoringRuns {
             log.info("scoring run {} as of {}: {} customers scored", id, asOf, in.size);
         } catch (RuntimeException | Error e) {
             log.warn("scoring run {} failed", id, e);
-            db.deleteFrom(HISTORY).where(history(RUN_ID, Long.class).eq(id)).execute();
+            db.deleteFrom(HISTORY).where(historyColumn(RUN_ID, Long.class).eq(id)).execute();
             String message = String.valueOf(e.getMessage());
             db.update(RUN).set(R_STATUS, "failed")
                     .set(R_FAILURE, message.length() > 1000 ? message.substring(0, 1000) : message)
@@ -301,9 +301,9 @@ public class ScoringRuns {
         SpendTier[] tier = new SpendTier[1024];
         double[] repurchase = new double[1024];
         int n = 0;
-        try (Cursor<Record4<Long, String, String, Double>> rows = db.select(current(CUSTOMER_ID, Long.class),
-                        current(STAGE, String.class), current(TIER, String.class), current(REPURCHASE, Double.class))
-                .from(CURRENT).orderBy(current(CUSTOMER_ID, Long.class)).fetchSize(5_000).fetchLazy()) {
+        try (Cursor<Record4<Long, String, String, Double>> rows = db.select(currentColumn(CUSTOMER_ID, Long.class),
+                        currentColumn(STAGE, String.class), currentColumn(TIER, String.class), currentColumn(REPURCHASE, Double.class))
+                .from(CURRENT).orderBy(currentColumn(CUSTOMER_ID, Long.class)).fetchSize(5_000).fetchLazy()) {
             for (var row : rows) {
                 if (n == ids.length) {
                     ids = Arrays.copyOf(ids, 2 * n);

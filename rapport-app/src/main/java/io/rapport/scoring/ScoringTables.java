@@ -72,11 +72,11 @@ final class ScoringTables {
             GROUP, TOP, SPEND_12, TIER, P_ALIVE, EXPECTED, REPURCHASE, ORDER_VALUE, CLV, RISK, REASONS, PURCHASE_DAYS,
             REPEAT_DAYS, FIRST_TO_LAST, AGE, SINCE_LAST, INTERVAL, AOV, TOTAL_SPEND);
 
-    static <T> Field<T> current(String column, Class<T> type) {
+    static <T> Field<T> currentColumn(String column, Class<T> type) {
         return field("scoring_current", column, type);
     }
 
-    static <T> Field<T> history(String column, Class<T> type) {
+    static <T> Field<T> historyColumn(String column, Class<T> type) {
         return field("scoring_history", column, type);
     }
 

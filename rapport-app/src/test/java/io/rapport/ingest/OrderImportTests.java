@@ -41,6 +41,35 @@ abstract class OrderImportTests extends ServerTest {
         assertThat(timeline.get("total").asLong()).isEqualTo(3);
         assertThat(timeline.get("entries").get(0).get("type").asString()).isEqualTo("return");
     }
+
+    @Test
+    void should_read_a_file_with_other_column_names_through_a_column_mapping() {
+        String csv = "Invoice,Line,Client,When,Product,Qty,Price,Cur\n"
+                + "M1,1,K9,2025-02-01T08:00:00Z,SKU-Z,3,20,CNY\n";
+        var response = admin().postFile("/api/v1/imports", "mapped.csv", csv.getBytes(StandardCharsets.UTF_8),
+                java.util.Map.of("kind", "orders", "source", source, "wait", "true", "mapping",
+                        "{\"order_id\":\"Invoice\",\"line_no\":\"Line\",\"customer_id\":\"Client\","
+                                + "\"ordered_at\":\"When\",\"sku\":\"Product\",\"quantity\":\"Qty\","
+                                + "\"unit_price\":\"Price\",\"currency\":\"Cur\"}"));
+        JsonNode job = response.json();
+        assertThat(job.get("status").asString()).as(response.body()).isEqualTo("done");
+        assertThat(job.get("accepted").asLong()).isEqualTo(1);
+        assertThat(db.fetchValue("select net_amount from ingest_order_line where source = ?", source))
+                .isEqualTo(new java.math.BigDecimal("60.0000"));
+    }
+
+    @Test
+    void should_audit_every_download_of_an_error_report_as_an_export() {
+        String orders = ORDERS_HEADER + "B1,1,C1,,,shop,,not-a-date,SKU-A,1,1,0,,CNY,sale,\n";
+        long id = importFile("orders", "native", "bad.csv", orders.getBytes(StandardCharsets.UTF_8)).json()
+                .get("id").asLong();
+        var report = admin().get("/api/v1/imports/" + id + "/errors.csv");
+        assertThat(report.status()).isEqualTo(200);
+        assertThat(report.body()).contains("ordered_at").contains("not-a-date");
+        assertThat(db.fetchCount(db.selectFrom("privacy_audit")
+                .where("action = 'export' and subject_type = 'import-job' and subject_id = ?", Long.toString(id))))
+                .isEqualTo(1);
+    }
 }
 
 @io.rapport.testing.OnH2

@@ -1,0 +1,90 @@
+package io.rapport.scoring;
+
+import static io.rapport.scoring.ScoringTables.*;
+
+import io.rapport.analytics.lifecycle.LifecycleStage;
+import io.rapport.analytics.rfm.SpendTier;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.springframework.stereotype.Service;
+import tools.jackson.databind.JsonNode;
+
+/** A customer's scores as the latest run left them, their history, and what they were computed from. */
+@Service
+public class CustomerScores {
+
+    private final DSLContext db;
+    private final ScoringRuns runs;
+
+    CustomerScores(DSLContext db, ScoringRuns runs) {
+        this.db = db;
+        this.runs = runs;
+    }
+
+    /** RFM scores 1–5 with segment and business group; all null for a customer who never bought. */
+    public record Rfm(Integer recency, Integer frequency, Integer monetary, String segment, String group) {}
+
+    /**
+     * The customer's own inputs, in days (the BG/NBD history is x = repeatDays, t_x = firstToLastDays, T = ageDays).
+     * Null where the customer has not bought.
+     */
+    public record Inputs(int purchaseDays, int repeatDays, Integer firstToLastDays, Integer ageDays,
+                         Integer daysSinceLastPurchase, Double usualIntervalDays, Double averageOrderValue,
+                         BigDecimal totalSpend, BigDecimal spend12Months) {}
+
+    /**
+     * One customer's scores from one run. Model figures are null when the customer never bought or no model could be
+     * fitted (the run's parameters say why).
+     *
+     * @param repurchaseProbability P(at least one purchase in the repurchase window, default 90 days)
+     * @param churnRisk             P(no purchase in the churn window, default 180 days) under BG/NBD
+     * @param lifetimeValue         discounted CLV over the horizon (default 12 months, 1% a month, margin as set)
+     * @param reasons               plain-word reasons behind the churn risk, most telling first
+     */
+    public record CustomerScore(long customerId, long runId, LocalDate asOf, LifecycleStage lifecycleStage, Rfm rfm,
+                                boolean topValue, SpendTier spendTier, Double probabilityAlive,
+                                Double expectedPurchases, Double repurchaseProbability, Double expectedOrderValue,
+                                Double lifetimeValue, Double churnRisk, List<String> reasons, Inputs inputs) {}
+
+    /** Scores with their explanation: the models and settings of the run behind the current scores. */
+    public record Report(Optional<CustomerScore> current, List<CustomerScore> history, Optional<JsonNode> parameters) {}
+
+    public Optional<CustomerScore> current(long customerId) {
+        return db.selectFrom(CURRENT).where(currentColumn(CUSTOMER_ID, Long.class).eq(customerId))
+                .fetchOptional(CustomerScores::score);
+    }
+
+    /** Current scores, the last {@code limit} runs' scores (newest first) and the current run's parameters. */
+    public Report report(long customerId, int limit) {
+        Optional<CustomerScore> now = current(customerId);
+        List<CustomerScore> history = db.selectFrom(HISTORY)
+                .where(historyColumn(CUSTOMER_ID, Long.class).eq(customerId))
+                .and(historyColumn(RUN_ID, Long.class).in(db.select(ScoringTables.R_ID).from(RUN)
+                        .where(ScoringTables.R_STATUS.eq("done"))))
+                .orderBy(historyColumn(RUN_ID, Long.class).desc()).limit(limit)
+                .fetch(CustomerScores::score);
+        Optional<JsonNode> parameters = now.map(s -> runs.find(s.runId()).parameters());
+        return new Report(now, history, parameters);
+    }
+
+    private static CustomerScore score(Record c) {
+        String reasons = c.get(REASONS, String.class);
+        return new CustomerScore(c.get(CUSTOMER_ID, Long.class), c.get(RUN_ID, Long.class),
+                c.get(AS_OF, LocalDate.class), LifecycleStage.valueOf(c.get(STAGE, String.class)),
+                new Rfm(c.get(R_SCORE, Integer.class), c.get(F_SCORE, Integer.class), c.get(M_SCORE, Integer.class),
+                        c.get(SEGMENT, String.class), c.get(GROUP, String.class)),
+                Boolean.TRUE.equals(c.get(TOP, Boolean.class)), SpendTier.valueOf(c.get(TIER, String.class)),
+                c.get(P_ALIVE, Double.class), c.get(EXPECTED, Double.class), c.get(REPURCHASE, Double.class),
+                c.get(ORDER_VALUE, Double.class), c.get(CLV, Double.class), c.get(RISK, Double.class),
+                reasons == null ? List.of() : Arrays.asList(reasons.split("\n")),
+                new Inputs(c.get(PURCHASE_DAYS, Integer.class), c.get(REPEAT_DAYS, Integer.class),
+                        c.get(FIRST_TO_LAST, Integer.class), c.get(AGE, Integer.class),
+                        c.get(SINCE_LAST, Integer.class), c.get(INTERVAL, Double.class), c.get(AOV, Double.class),
+                        c.get(TOTAL_SPEND, BigDecimal.class), c.get(SPEND_12, BigDecimal.class)));
+    }
+}
