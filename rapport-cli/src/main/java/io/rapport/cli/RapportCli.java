@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         versionProvider = RapportCli.Version.class,
         description = "Rapport customer-relationship platform: command-line tools.",
         subcommands = {GenerateCommand.class, ScoreCommand.class, ClvCommand.class, BenchCommand.class,
-            LoadEventsCommand.class, CommandLine.HelpCommand.class})
+            LoadEventsCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
 public final class RapportCli implements Runnable {
 
     public static void main(String[] args) {
