@@ -196,6 +196,13 @@ final class ScoreCalculator {
         try {
             spend = new GammaGammaFitter().fit(x, m);
             s.spend = Optional.of(spend);
+            if (!(spend.q() > 1)) {
+                // With q <= 1 the population mean spend is infinite (Fader & Hardie 2013, eq. 3): customers without
+                // repeat purchases would get no finite expected order value, so CLV is left out rather than made up.
+                s.notes.put("gammaGamma", "fitted q = " + spend.q() + " <= 1: the population mean order value is "
+                        + "infinite, so expected order value and CLV are not computed");
+                spend = null;
+            }
         } catch (ModelFitException e) {
             s.notes.put("gammaGamma", e.getMessage());
         }
@@ -215,7 +222,7 @@ final class ScoreCalculator {
         }
         try {
             seriesPredictions(summaries, settings, s, model, spend);
-        } catch (ArithmeticException e) {
+        } catch (ArithmeticException | IllegalStateException e) {
             Arrays.fill(s.expectedPurchases, Double.NaN);
             Arrays.fill(s.lifetimeValue, Double.NaN);
             s.notes.put("expectedPurchases", "not computed: " + e.getMessage());

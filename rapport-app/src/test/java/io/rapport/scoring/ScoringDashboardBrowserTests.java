@@ -19,6 +19,9 @@ import tools.jackson.databind.JsonNode;
 
 /** The dashboard and the Scores card in a real, headless Chromium. */
 @ExtendWith(ChromiumAvailable.class)
+// Scoring reads every customer in the database: these classes get a database of their own (a separate Spring
+// context) so that what other test classes imported cannot change the fitted models they check.
+@org.springframework.test.context.TestPropertySource(properties = "rapport.test.context=scoring")
 abstract class ScoringDashboardBrowserTests extends ServerTest {
 
     static final List<String> CHARTS = List.of("chart-rfm", "chart-lifecycle", "chart-tiers", "chart-pareto",

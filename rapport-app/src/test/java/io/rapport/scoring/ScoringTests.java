@@ -36,6 +36,9 @@ import org.springframework.context.event.ApplicationEventMulticaster;
 import tools.jackson.databind.JsonNode;
 
 /** Scoring runs over stored summaries: what they store, that they match the library, the events and the dashboard. */
+// Scoring reads every customer in the database: these classes get a database of their own (a separate Spring
+// context) so that what other test classes imported cannot change the fitted models they check.
+@org.springframework.test.context.TestPropertySource(properties = "rapport.test.context=scoring")
 abstract class ScoringTests extends ServerTest {
 
     static final String ORDERS = "order_id,line_no,customer_id,email,phone,channel,store_code,ordered_at,sku,quantity,"
