@@ -163,4 +163,22 @@ class GenerateCommandTest {
             return new ArrayList<>(format.parse(in).getRecords());
         }
     }
+
+    @Test
+    void should_add_basket_lines_and_leave_out_events_when_asked_for_benchmark_data() throws Exception {
+        var plain = tmp.resolve("plain");
+        var big = tmp.resolve("big");
+        assertThat(rapport("generate", "-n", "300", "-q", "--out", plain.toString())).isZero();
+        assertThat(rapport("generate", "-n", "300", "-q", "--extra-lines", "2.0", "--no-events", "--out", big.toString()))
+                .isZero();
+        long plainLines = Files.readAllLines(plain.resolve("orders.csv")).size();
+        long bigLines = Files.readAllLines(big.resolve("orders.csv")).size();
+        assertThat(bigLines).isGreaterThan(plainLines * 2);
+        assertThat(Files.size(big.resolve("events.jsonl"))).isZero();
+        assertThat(Files.readString(big.resolve("customers.csv"))).isEqualTo(Files.readString(plain.resolve("customers.csv")));
+
+        assertThat(rapport("generate", "-n", "10", "--extra-lines", "21", "--out", tmp.resolve("bad").toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--extra-lines must be between 0 and 20");
+    }
 }
