@@ -43,6 +43,11 @@ class ProblemDetailsAdvice {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof JsonBodyLimit.TooLargeException tooLarge) {
+                return problem(HttpStatus.CONTENT_TOO_LARGE, "request-too-large", tooLarge.getMessage());
+            }
+        }
         Throwable cause = e.getMostSpecificCause();
         if (cause instanceof DatabindException mapping && !mapping.getPath().isEmpty()) {
             String field = JsonPaths.describe(mapping.getPath());

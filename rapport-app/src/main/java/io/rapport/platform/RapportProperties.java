@@ -39,12 +39,14 @@ public record RapportProperties(
     /**
      * @param chunkSize records per transaction when importing
      * @param maxBatch most events accepted by one call of the event API (413 above)
+     * @param maxRequestBytes largest JSON body the API reads (413 above), checked before parsing
      * @param maxFieldLength longest accepted CSV field, in characters
      * @param futureTolerance how far in the future a timestamp may lie (clock skew of sources)
      */
     public record Ingest(
             @DefaultValue("1000") int chunkSize,
             @DefaultValue("1000") int maxBatch,
+            @DefaultValue("16MB") org.springframework.util.unit.DataSize maxRequestBytes,
             @DefaultValue("65536") int maxFieldLength,
             @DefaultValue("PT5M") Duration futureTolerance) {}
 

@@ -53,6 +53,16 @@ abstract class EventApiTests extends ServerTest {
     }
 
     @Test
+    void should_refuse_a_body_above_the_byte_limit_before_parsing_it_whether_or_not_its_length_is_announced() {
+        // 17 MB of JSON, above the default 16 MB limit: one event with a huge property.
+        String body = "{\"external_id\":\"big\",\"type\":\"product_view\",\"occurred_at\":\"2025-01-01T00:00:00Z\","
+                + "\"properties\":{\"note\":\"" + "x".repeat(17 * 1024 * 1024) + "\"}}";
+        assertProblem(admin().postJson(EVENTS, body), 413, "request-too-large");
+        assertProblem(admin().postJsonStreamed(EVENTS, body), 413, "request-too-large");
+        assertThat(storedEvents()).isEmpty();
+    }
+
+    @Test
     void should_refuse_a_batch_above_the_limit_with_413_and_store_nothing() {
         List<Map<String, Object>> batch = new ArrayList<>();
         for (int i = 0; i <= 1000; i++) {
