@@ -72,13 +72,28 @@ class ConsoleController {
         return htmx != null && historyRestore == null ? "customers :: results" : "customers";
     }
 
+    /** The customer 360 page, personal data masked. */
     @GetMapping("/customers/{id}")
     @PreAuthorize(MAY_READ_CUSTOMERS)
-    String customer(@PathVariable long id, @RequestParam(defaultValue = "false") boolean reveal, Model model) {
+    String customer(@PathVariable long id, Model model) {
         long current = profiles.current(id);
         if (current != id) {
             return "redirect:/customers/" + current;
         }
+        return customerPage(id, false, model);
+    }
+
+    /**
+     * The same page with personal data revealed (audited). A POST with the CSRF token, so that no link prefetch,
+     * crawler or shared URL can reveal anything or write an audit entry nobody meant.
+     */
+    @PostMapping("/customers/{id}/reveal")
+    @PreAuthorize(MAY_READ_CUSTOMERS)
+    String reveal(@PathVariable long id, Model model) {
+        return customerPage(profiles.current(id), true, model);
+    }
+
+    private String customerPage(long id, boolean reveal, Model model) {
         model.addAttribute("c", profiles.view(id, Actor.current(), reveal));
         model.addAttribute("timeline", timeline.page(id, 0, 20));
         model.addAttribute("maySeePii", Actor.current().maySeePersonalData());
