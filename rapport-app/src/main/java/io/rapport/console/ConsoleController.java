@@ -6,16 +6,13 @@ import io.rapport.ingest.ErrorReportDownload;
 import io.rapport.ingest.ImportJobs;
 import io.rapport.ingest.IngestStatistics;
 import io.rapport.platform.Actor;
-import io.rapport.platform.RapportException;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.Authentication;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -142,21 +139,5 @@ class ConsoleController {
     @PreAuthorize(MAY_IMPORT)
     void errorReport(@PathVariable long id, HttpServletResponse response) throws IOException {
         ErrorReportDownload.send(jobs, id, response);
-    }
-
-    @ExceptionHandler(RapportException.class)
-    String problem(RapportException e, Model model, HttpServletResponse response) {
-        response.setStatus(e.status().value());
-        model.addAttribute("status", e.status().value());
-        model.addAttribute("message", e.getMessage());
-        return "problem";
-    }
-
-    @ExceptionHandler(AccessDeniedException.class)
-    String denied(Model model, HttpServletResponse response) {
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        model.addAttribute("status", HttpServletResponse.SC_FORBIDDEN);
-        model.addAttribute("message", "Your role may not do this");
-        return "problem";
     }
 }

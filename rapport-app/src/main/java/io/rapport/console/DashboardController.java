@@ -2,7 +2,6 @@ package io.rapport.console;
 
 import io.rapport.customer.CustomerProfiles;
 import io.rapport.platform.Actor;
-import io.rapport.platform.RapportException;
 import io.rapport.scoring.CustomerScores;
 import io.rapport.scoring.ScoringDashboard;
 import io.rapport.scoring.ScoringProperties;
@@ -14,11 +13,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.context.MessageSource;
-import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
-import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -106,21 +103,5 @@ class DashboardController {
     String scoresCard(@PathVariable long id, Model model) {
         model.addAttribute("s", scores.current(profiles.current(id)).orElse(null));
         return "customer-scores :: card";
-    }
-
-    @ExceptionHandler(RapportException.class)
-    String problem(RapportException e, Model model, HttpServletResponse response) {
-        response.setStatus(e.status().value());
-        model.addAttribute("status", e.status().value());
-        model.addAttribute("message", e.getMessage());
-        return "problem";
-    }
-
-    @ExceptionHandler(AccessDeniedException.class)
-    String denied(Model model, HttpServletResponse response) {
-        response.setStatus(HttpServletResponse.SC_FORBIDDEN);
-        model.addAttribute("status", HttpServletResponse.SC_FORBIDDEN);
-        model.addAttribute("message", "Your role may not do this");
-        return "problem";
     }
 }

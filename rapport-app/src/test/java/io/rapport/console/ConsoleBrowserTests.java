@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.table;
 
-import io.rapport.testing.ChromiumAvailable;
-import io.rapport.testing.HeadlessChromium;
+import io.rapport.testing.BrowserTest;
 import io.rapport.testing.Http;
-import io.rapport.testing.ServerTest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,11 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
@@ -35,8 +29,7 @@ import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 
 /** The web console in a real, headless Chromium: what a CRM team member sees and clicks. */
-@ExtendWith(ChromiumAvailable.class)
-abstract class ConsoleBrowserTests extends ServerTest {
+abstract class ConsoleBrowserTests extends BrowserTest {
 
     static final String CUSTOMERS_HEADER =
             "customer_id,member_no,name,gender,birthday,city,email,phone,registered_at,time_zone\n";
@@ -50,26 +43,6 @@ abstract class ConsoleBrowserTests extends ServerTest {
 
     @TempDir
     Path files;
-
-    static HeadlessChromium browser;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = HeadlessChromium.start();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-            browser = null;
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.forget(port);
-    }
 
     record Login(String username, String password) {}
 

@@ -2,50 +2,23 @@ package io.rapport.scoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rapport.testing.ChromiumAvailable;
-import io.rapport.testing.HeadlessChromium;
+import io.rapport.testing.BrowserTest;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
-import io.rapport.testing.ServerTest;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 
 /** The dashboard and the Scores card in a real, headless Chromium. */
-@ExtendWith(ChromiumAvailable.class)
 // Scoring reads every customer in the database: these classes get a database of their own (a separate Spring
 // context) so that what other test classes imported cannot change the fitted models they check.
 @org.springframework.test.context.TestPropertySource(properties = "rapport.test.context=scoring")
-abstract class ScoringDashboardBrowserTests extends ServerTest {
+abstract class ScoringDashboardBrowserTests extends BrowserTest {
 
     static final List<String> CHARTS = List.of("chart-rfm", "chart-lifecycle", "chart-tiers", "chart-pareto",
             "chart-clv", "chart-churn", "chart-cohorts");
-
-    static HeadlessChromium browser;
-
-    @BeforeAll
-    static void startBrowser() {
-        browser = HeadlessChromium.start();
-    }
-
-    @AfterAll
-    static void closeBrowser() {
-        if (browser != null) {
-            browser.close();
-            browser = null;
-        }
-    }
-
-    @BeforeEach
-    void newVisitor() {
-        browser.forget(port);
-    }
 
     long importCustomers() {
         StringBuilder csv = new StringBuilder(ScoringTests.ORDERS);
