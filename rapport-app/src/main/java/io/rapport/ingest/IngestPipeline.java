@@ -26,6 +26,7 @@ import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.jooq.Field;
 import org.jooq.Table;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -44,9 +45,11 @@ class IngestPipeline {
     private final ReportingCurrency money;
     private final ZoneId zone;
     private final Clock clock;
+    private final ApplicationEventPublisher published;
 
     IngestPipeline(DSLContext db, CustomerDirectory directory, CustomerSummaries summaries, ProductCatalog catalog,
-                   ReportingCurrency money, RapportProperties properties, Clock clock) {
+                   ReportingCurrency money, RapportProperties properties, Clock clock,
+                   ApplicationEventPublisher published) {
         this.db = db;
         this.directory = directory;
         this.summaries = summaries;
@@ -54,6 +57,7 @@ class IngestPipeline {
         this.money = money;
         this.zone = properties.timeZone();
         this.clock = clock;
+        this.published = published;
     }
 
     @Transactional
@@ -107,6 +111,7 @@ class IngestPipeline {
             existingOrders(newOrders.stream().map(lines::get).toList(), orderIds, new HashMap<>());
         }
 
+        List<OrderLinesStored.Line> stored = new ArrayList<>(fresh.size());
         var lineInsert = db.insertInto(LINE, L_ORDER, L_SOURCE, L_EXTERNAL_ID, L_SKU, L_DESCRIPTION, L_QUANTITY,
                 L_UNIT_PRICE, L_DISCOUNT, L_COUPON, L_NET);
         for (int i : fresh) {
@@ -121,10 +126,16 @@ class IngestPipeline {
                 var amount = money.convert(line.netAmount(), line.currency()).orElseThrow(() ->
                         new IllegalStateException("currency " + line.currency() + " passed validation without a rate"));
                 deltas.computeIfAbsent(customer, SummaryDelta::new).amount(line.channel(), amount);
+                stored.add(new OrderLinesStored.Line(customer, orderIds.get(orderKey), line.source(), line.orderId(),
+                        line.lineId(), line.kind(), line.channel(), line.storeCode(), line.orderedAt(), line.sku(),
+                        line.quantity(), amount, line.discount(), line.couponCode(), line.originalOrderId()));
             }
         }
         lineInsert.execute();
         summaries.apply(deltas.values());
+        if (!stored.isEmpty()) {
+            published.publishEvent(new OrderLinesStored(stored));
+        }
         return List.of(outcomes);
     }
 
@@ -152,6 +163,7 @@ class IngestPipeline {
                 CustomerDirectory.Mode.ATTACH_ONLY);
         OffsetDateTime now = OffsetDateTime.now(clock);
         Map<Long, SummaryDelta> deltas = new LinkedHashMap<>();
+        List<EventsStored.Event> stored = new ArrayList<>(fresh.size());
         var insert = db.insertInto(EVENT, E_SOURCE, E_EXTERNAL_ID, E_CUSTOMER, E_TYPE, E_OCCURRED_AT, E_RECEIVED_AT,
                 E_PROPERTIES);
         for (int n = 0; n < fresh.size(); n++) {
@@ -163,10 +175,15 @@ class IngestPipeline {
             outcomes[i] = customer == null ? Outcome.ANONYMOUS : Outcome.ACCEPTED;
             if (customer != null) {
                 deltas.computeIfAbsent(customer, SummaryDelta::new).event(event.occurredAt());
+                stored.add(new EventsStored.Event(customer, event.source(), event.externalId(), event.type(),
+                        event.occurredAt(), event.propertiesJson()));
             }
         }
         insert.execute();
         summaries.apply(deltas.values());
+        if (!stored.isEmpty()) {
+            published.publishEvent(new EventsStored(stored));
+        }
         return List.of(outcomes);
     }
 
