@@ -23,6 +23,9 @@ abstract class ImportIdempotencyTests extends ServerTest {
     @Autowired
     ImportJobs jobs;
 
+    @Autowired
+    StoredRecordsRecorder published;
+
     static final String ORDERS = "order_id,line_no,customer_id,email,phone,channel,store_code,ordered_at,sku,quantity,"
             + "unit_price,discount,coupon_code,currency,kind,original_order_id\n";
 
@@ -60,6 +63,22 @@ abstract class ImportIdempotencyTests extends ServerTest {
         assertThat(lines(source)).isEqualTo(1200);
         assertThat(db.fetchCount(db.selectFrom("customer_profile"))).isEqualTo(customers);
         assertThat(snapshot(source)).isEqualTo(before);
+    }
+
+    @Test
+    void should_tell_listeners_about_each_stored_line_once_even_when_the_file_is_replayed() {
+        byte[] file = orders(300).getBytes(StandardCharsets.UTF_8);
+        importFile("orders", "native", "orders.csv", file);
+        importFile("orders", "native", "orders.csv", file);
+
+        var lines = published.lines(source);
+        assertThat(lines).hasSize(300);
+        assertThat(lines.stream().map(l -> l.externalOrderId() + ":" + l.lineId()).distinct()).hasSize(300);
+        Long storedOrderOfFirstLine = db.fetchOne("select id from ingest_order where source = ? and external_id = 'O0'",
+                source).get(0, Long.class);
+        assertThat(lines).filteredOn(l -> l.externalOrderId().equals("O0"))
+                .extracting(OrderLinesStored.Line::orderId).containsOnly(storedOrderOfFirstLine);
+        assertThat(lines).extracting(OrderLinesStored.Line::kind).containsOnly("sale");
     }
 
     @Test
@@ -126,6 +145,22 @@ abstract class ImportIdempotencyTests extends ServerTest {
         JsonNode again = admin().postJson("/api/v1/events", batch).json();
         assertThat(again.get("duplicates").asInt()).isEqualTo(2);
         assertThat(db.fetchCount(db.selectFrom("ingest_event").where("source = ?", source))).isEqualTo(2);
+        assertThat(published.events(source)).as("anonymous events are stored but concern no known customer").isEmpty();
+    }
+
+    @Test
+    void should_tell_listeners_about_each_stored_event_of_a_known_customer_once() {
+        importFile("orders", "native", "orders.csv", orders(2).getBytes(StandardCharsets.UTF_8));
+        var batch = List.of(Map.of("external_id", source + "-v1", "type", "product_view",
+                "occurred_at", "2025-02-01T00:00:00Z", "source", source, "customer_id", "C0",
+                "properties", Map.of("sku", "SKU-1")));
+        admin().postJson("/api/v1/events", batch);
+        admin().postJson("/api/v1/events", batch);
+
+        assertThat(published.events(source)).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("product_view");
+            assertThat(e.propertiesJson()).contains("SKU-1");
+        });
     }
 }
 
