@@ -63,7 +63,11 @@ class SecurityConfig {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // one-click unsubscribe links: the signed token is the permission (io.rapport.privacy)
+                        .requestMatchers("/unsubscribe/**").permitAll()
                         .anyRequest().authenticated())
+                // mail clients POST RFC 8058 one-click requests without a session or CSRF token
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/unsubscribe/**"))
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
                 .httpBasic(basic -> {})
