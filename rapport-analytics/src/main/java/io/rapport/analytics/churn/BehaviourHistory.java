@@ -39,7 +39,7 @@ public final class BehaviourHistory {
 
     private BehaviourHistory(Builder b) {
         this.customers = b.customers;
-        this.channels = b.channels;
+        this.channels = List.copyOf(b.channels);
         int n = b.orders;
         int[] order = groupByCustomerThenDay(b.orderCustomer, b.orderDay, n, customers);
         this.orderStart = starts(b.orderCustomer, n, customers);
@@ -67,10 +67,15 @@ public final class BehaviourHistory {
 
     /**
      * @param customerCount customers are 0 … customerCount − 1
-     * @param channels      order channel names (at most 127); an order's channel is an index into them, or −1
+     * @param channels      order channel names (at most 127 in all); an order's channel is an index into them, or −1
      */
     public static Builder builder(int customerCount, List<String> channels) {
         return new Builder(customerCount, channels);
+    }
+
+    /** A builder whose channels are named as orders arrive ({@link Builder#channel}). */
+    public static Builder builder(int customerCount) {
+        return new Builder(customerCount, List.of());
     }
 
     public int customerCount() {
@@ -286,6 +291,7 @@ public final class BehaviourHistory {
 
         private final int customers;
         private final List<String> channels;
+        private final java.util.Map<String, Integer> channelIndex = new java.util.HashMap<>();
         private int orders;
         private int[] orderCustomer = new int[1024];
         private int[] orderDay = new int[1024];
@@ -305,7 +311,25 @@ public final class BehaviourHistory {
                 throw new IllegalArgumentException("at most " + Byte.MAX_VALUE + " channels: " + channels.size());
             }
             this.customers = customers;
-            this.channels = List.copyOf(channels);
+            this.channels = new java.util.ArrayList<>(channels);
+            for (int c = 0; c < channels.size(); c++) {
+                channelIndex.put(channels.get(c), c);
+            }
+        }
+
+        /** The index of a channel name, added if new. */
+        public int channel(String name) {
+            Objects.requireNonNull(name, "name");
+            Integer known = channelIndex.get(name);
+            if (known != null) {
+                return known;
+            }
+            if (channels.size() == Byte.MAX_VALUE) {
+                throw new IllegalArgumentException("more than " + Byte.MAX_VALUE + " channels");
+            }
+            channels.add(name);
+            channelIndex.put(name, channels.size() - 1);
+            return channels.size() - 1;
         }
 
         /**

@@ -117,7 +117,9 @@ public final class TimeSplitTraining {
                     + " did not buy again within " + s.horizonDays() + " days and " + negatives + " did; training "
                     + "needs at least " + s.minimumPerOutcome() + " of each");
         }
-        ChurnFeatures features = BehaviourChurnFeatures.build(history.figuresAt(cutoff, cohort));
+        // channels in name order, so that the columns do not depend on the order the orders were read in
+        var channels = history.channels().stream().sorted().toList();
+        ChurnFeatures features = BehaviourChurnFeatures.build(history.figuresAt(cutoff, cohort, channels));
         HoldoutSplit split = StratifiedHoldout.split(churned, s.testShare(), s.seed());
         int[] train = sample(split.train(), s.maxTrainingCustomers(), s.seed());
         ChurnFeatures trainRows = features.rows(train);
