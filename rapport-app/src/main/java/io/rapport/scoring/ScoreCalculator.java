@@ -211,15 +211,18 @@ final class ScoreCalculator {
         }
         GammaGammaParameters spend = null;
         try {
-            spend = new GammaGammaFitter().fit(x, m);
-            s.spend = Optional.of(spend);
+            var fitter = new GammaGammaFitter();
+            spend = fitter.fit(x, m);
             if (!(spend.q() > 1)) {
                 // With q <= 1 the population mean spend is infinite (Fader & Hardie 2013, eq. 3): customers without
-                // repeat purchases would get no finite expected order value, so CLV is left out rather than made up.
-                s.notes.put("gammaGamma", "fitted q = " + spend.q() + " <= 1: the population mean order value is "
-                        + "infinite, so expected order value and CLV are not computed");
-                spend = null;
+                // repeat purchases would get no finite expected order value. The penalised fit keeps q > 1.
+                double plainQ = spend.q();
+                spend = fitter.fitPenalized(x, m, settings.gammaGammaPenalizer());
+                s.notes.put("gammaGamma", "maximum-likelihood q = " + plainQ + " <= 1 (infinite population mean "
+                        + "order value): the penalised fit with penalizer " + settings.gammaGammaPenalizer()
+                        + " is used instead");
             }
+            s.spend = Optional.of(spend);
         } catch (ModelFitException e) {
             s.notes.put("gammaGamma", e.getMessage());
         }

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param blackTierSpend          rolling 12-month spend from which a customer is black
  * @param goldTierSpend           rolling 12-month spend from which a customer is gold
  * @param topValueShare           share of buyers flagged as top value
+ * @param gammaGammaPenalizer     L2 penalty of the Gamma-Gamma refit when the plain fit gives q ≤ 1 (see
+ *                                {@code GammaGammaFitter.fitPenalized})
  * @param lifecycle               lifecycle stage rules
  * @param churn                   the churn model (trained on the stored behaviour; its horizon is churnWindowDays)
  */
@@ -34,6 +36,7 @@ public record ScoringProperties(
         @DefaultValue("10000") double blackTierSpend,
         @DefaultValue("3000") double goldTierSpend,
         @DefaultValue("0.2") double topValueShare,
+        @DefaultValue("0.01") double gammaGammaPenalizer,
         @DefaultValue Lifecycle lifecycle,
         @DefaultValue Churn churn) {
 
