@@ -195,7 +195,7 @@ abstract class ScoringTests extends ServerTest {
                 assertThat(Math.max(model.a(), model.b())).isGreaterThan(ScoreCalculator.MAX_BETA_SHAPE);
                 assertThat(score.path("lifetimeValue").isNull() || score.path("lifetimeValue").isMissingNode()).isTrue();
             } else {
-                assertThat(score.get("lifetimeValue").asDouble())
+                assertThat(score.get("lifetimeValue").asDouble()).as("%s; %s", run.get("parameters"), score)
                         .isCloseTo(clv.of(x[i], tx[i], age[i], rows.get(i)[3]), within(1e-6));
             }
             checked++;
