@@ -41,15 +41,22 @@ abstract class ScoringChurnModelTests extends ServerTest {
     /** The demo brand (2,500 customers, 3 years to 2025-01-01), imported once per database. */
     @BeforeEach
     void importDemoBrandOnce() throws IOException {
-        if (LOADED.putIfAbsent(getClass(), true) != null) {
-            return;
+        if (LOADED.putIfAbsent(getClass(), true) == null) {
+            importDemoBrand((kind, file, bytes) -> importFile(kind, "native", file, bytes).json(), dir);
         }
+    }
+
+    /** Writes the demo brand's files and imports them through the import API under the test's source. */
+    interface Importer {
+        JsonNode importFile(String kind, String fileName, byte[] content);
+    }
+
+    static void importDemoBrand(Importer importer, Path dir) throws IOException {
         DemoDataFiles.write(new DemoDataGenerator(20250101L, 2_500, END, 3), dir);
         for (var file : List.of(List.of("stores", DemoDataFiles.STORES), List.of("products", DemoDataFiles.PRODUCTS),
                 List.of("customers", DemoDataFiles.CUSTOMERS), List.of("orders", DemoDataFiles.ORDERS),
                 List.of("events", DemoDataFiles.EVENTS))) {
-            JsonNode job = importFile(file.get(0), "native", file.get(1), Files.readAllBytes(dir.resolve(file.get(1))))
-                    .json();
+            JsonNode job = importer.importFile(file.get(0), file.get(1), Files.readAllBytes(dir.resolve(file.get(1))));
             assertThat(job.get("status").asString()).as(job.toString()).isEqualTo("done");
         }
     }

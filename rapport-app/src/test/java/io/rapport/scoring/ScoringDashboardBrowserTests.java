@@ -79,7 +79,8 @@ abstract class ScoringDashboardBrowserTests extends BrowserTest {
         browser.awaitVisible("#score-stage");
         assertThat(browser.find("#scores-card h2").getText()).isNotBlank();
         assertThat(browser.find("#score-stage").getText()).isIn("潜在", "新客", "活跃", "沉睡", "流失");
-        assertThat(browser.find("#score-reasons").getText()).contains("purchase");
+        // the reasons in the viewer's language, from their codes (i18n/scoring_zh_CN.properties)
+        assertThat(browser.find("#score-reasons").getText()).contains("未购买").doesNotContain("purchase", "scoring.reason");
         browser.open("/dashboard");
         assertThat(browser.find("h1").getText()).isEqualTo("仪表盘");
         assertThat(browser.find("#nav-dashboard").getText()).isEqualTo("仪表盘");
