@@ -118,6 +118,25 @@
     }, true);
   }
 
+  function calibration(d, t) {
+    var m = d.churnModel;
+    if (!m || !chart('chart-calibration')) {
+      return;
+    }
+    chart('chart-calibration').setOption({
+      color: palette,
+      tooltip: {trigger: 'axis', valueFormatter: percent},
+      legend: {bottom: 0},
+      grid: {left: 50, right: 20, top: 20, bottom: 50},
+      xAxis: {type: 'category', data: m.calibration.map(function (b, i) { return String(i + 1); })},
+      yAxis: {type: 'value', min: 0, max: 1, axisLabel: {formatter: percent}},
+      series: [
+        {type: 'bar', name: t['scoring.churn.predicted'], data: m.calibration.map(function (b) { return b.meanPredicted; })},
+        {type: 'bar', name: t['scoring.churn.observed'], data: m.calibration.map(function (b) { return b.observedRate; })}
+      ]
+    }, true);
+  }
+
   function render(payload) {
     var d = payload.dashboard;
     var t = payload.labels;
@@ -128,6 +147,7 @@
     histogram('chart-clv', d.lifetimeValue, number, t['dashboard.clv'], t);
     histogram('chart-churn', d.churnRisk, percent, t['dashboard.churnRisk'], t);
     cohorts(d, t);
+    calibration(d, t);
     document.getElementById('dashboard').setAttribute('data-rendered', String(Date.now()));
   }
 

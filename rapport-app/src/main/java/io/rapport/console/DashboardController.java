@@ -37,7 +37,7 @@ class DashboardController {
             "dashboard.customers", "dashboard.customerShare", "dashboard.revenueShare", "dashboard.monthsAfter",
             "dashboard.retention", "dashboard.clv", "dashboard.churnRisk", "dashboard.noData",
             "stage.POTENTIAL", "stage.NEW", "stage.ACTIVE", "stage.DORMANT", "stage.CHURNED",
-            "tier.BLACK", "tier.GOLD", "tier.SILVER");
+            "tier.BLACK", "tier.GOLD", "tier.SILVER", "scoring.churn.predicted", "scoring.churn.observed");
 
     private final ScoringRuns runs;
     private final ScoringDashboard dashboard;
@@ -101,7 +101,9 @@ class DashboardController {
     @GetMapping("/customers/{id}/scores-card")
     @PreAuthorize(MAY_READ)
     String scoresCard(@PathVariable long id, Model model) {
-        model.addAttribute("s", scores.current(profiles.current(id)).orElse(null));
+        var current = scores.current(profiles.current(id));
+        model.addAttribute("s", current.orElse(null));
+        model.addAttribute("churnSource", current.map(s -> runs.find(s.runId()).churnSource()).orElse(null));
         return "customer-scores :: card";
     }
 }

@@ -4,6 +4,7 @@ import static io.rapport.ingest.IngestTables.*;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,8 @@ import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Record4;
+import org.jooq.Record5;
 import org.jooq.Table;
 import org.jooq.impl.DSL;
 import org.jooq.impl.SQLDataType;
@@ -59,6 +62,60 @@ public class IngestStatistics {
                 .fetchLazy()) {
             for (Record2<Long, BigDecimal> row : rows) {
                 action.accept(row.value1(), row.value2() == null ? BigDecimal.ZERO : row.value2());
+            }
+        }
+    }
+
+    /** Receives one stored order of a known customer: its lines' net amounts summed in the reporting currency. */
+    @FunctionalInterface
+    public interface OrderVisitor {
+        /**
+         * @param sale      a sale order; otherwise a return or cancellation (its amount is negative)
+         * @param netAmount the order's net amount in the reporting currency
+         */
+        void visit(long customerId, LocalDate day, boolean sale, String channel, double netAmount);
+    }
+
+    /**
+     * Every order of a known customer with an order day up to {@code upTo}, one grouped query streamed through a
+     * cursor, in no particular order: the order history scoring builds churn features from.
+     */
+    @Transactional(readOnly = true)
+    public void forEachOrder(LocalDate upTo, OrderVisitor visitor) {
+        Field<BigDecimal> net = DSL.sum(L_NET.mul(toReportingCurrency())).as("net");
+        try (Cursor<Record5<Long, LocalDate, String, String, BigDecimal>> rows = db
+                .select(O_CUSTOMER, O_DAY, O_KIND, O_CHANNEL, net)
+                .from(ORDER).join(LINE).on(L_ORDER.eq(O_ID))
+                .where(O_CUSTOMER.isNotNull()).and(O_DAY.le(upTo))
+                .groupBy(O_ID, O_CUSTOMER, O_DAY, O_KIND, O_CHANNEL)
+                .fetchSize(10_000)
+                .fetchLazy()) {
+            for (var row : rows) {
+                visitor.visit(row.value1(), row.value2(), "sale".equals(row.value3()), row.value4(),
+                        row.value5() == null ? 0 : row.value5().doubleValue());
+            }
+        }
+    }
+
+    /** Receives one stored event of a known customer. */
+    @FunctionalInterface
+    public interface EventVisitor {
+        /** @param reviewProperties the event's properties (JSON) when it is a {@code review}, else null */
+        void visit(long customerId, OffsetDateTime occurredAt, String type, String reviewProperties);
+    }
+
+    /** Every event of a known customer that occurred before {@code before}, streamed through a cursor. */
+    @Transactional(readOnly = true)
+    public void forEachEvent(OffsetDateTime before, EventVisitor visitor) {
+        Field<String> review = DSL.when(E_TYPE.eq(DSL.inline("review")), E_PROPERTIES).as("review");
+        try (Cursor<Record4<Long, OffsetDateTime, String, String>> rows = db
+                .select(E_CUSTOMER, E_OCCURRED_AT, E_TYPE, review)
+                .from(EVENT)
+                .where(E_CUSTOMER.isNotNull()).and(E_OCCURRED_AT.lt(before))
+                .fetchSize(10_000)
+                .fetchLazy()) {
+            for (var row : rows) {
+                visitor.visit(row.value1(), row.value2(), row.value3(), row.value4());
             }
         }
     }

@@ -6,7 +6,6 @@ import io.rapport.analytics.lifecycle.LifecycleStage;
 import io.rapport.analytics.rfm.SpendTier;
 import java.math.BigDecimal;
 import java.time.LocalDate;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
@@ -42,14 +41,17 @@ public class CustomerScores {
      * fitted (the run's parameters say why).
      *
      * @param repurchaseProbability P(at least one purchase in the repurchase window, default 90 days)
-     * @param churnRisk             P(no purchase in the churn window, default 180 days) under BG/NBD
+     * @param churnRisk             P(no purchase in the churn window, default 180 days): from the trained churn model,
+     *                              or under BG/NBD when the run fell back (the run's {@code churnSource} says which)
      * @param lifetimeValue         discounted CLV over the horizon (default 12 months, 1% a month, margin as set)
-     * @param reasons               plain-word reasons behind the churn risk, most telling first
+     * @param reasons               plain-word reasons behind the churn risk, most telling first (English)
+     * @param reasonCodes           the same reasons with their codes and arguments, for other languages
      */
     public record CustomerScore(long customerId, long runId, LocalDate asOf, LifecycleStage lifecycleStage, Rfm rfm,
                                 boolean topValue, SpendTier spendTier, Double probabilityAlive,
                                 Double expectedPurchases, Double repurchaseProbability, Double expectedOrderValue,
-                                Double lifetimeValue, Double churnRisk, List<String> reasons, Inputs inputs) {}
+                                Double lifetimeValue, Double churnRisk, List<String> reasons,
+                                List<ScoreReason> reasonCodes, Inputs inputs) {}
 
     /** Scores with their explanation: the models and settings of the run behind the current scores. */
     public record Report(Optional<CustomerScore> current, List<CustomerScore> history, Optional<JsonNode> parameters) {}
@@ -73,7 +75,7 @@ public class CustomerScores {
     }
 
     private static CustomerScore score(Record c) {
-        String reasons = c.get(REASONS, String.class);
+        List<ScoreReason> reasons = ScoreReason.read(c.get(REASONS, String.class));
         return new CustomerScore(c.get(CUSTOMER_ID, Long.class), c.get(RUN_ID, Long.class),
                 c.get(AS_OF, LocalDate.class), LifecycleStage.valueOf(c.get(STAGE, String.class)),
                 new Rfm(c.get(R_SCORE, Integer.class), c.get(F_SCORE, Integer.class), c.get(M_SCORE, Integer.class),
@@ -81,7 +83,7 @@ public class CustomerScores {
                 Boolean.TRUE.equals(c.get(TOP, Boolean.class)), SpendTier.valueOf(c.get(TIER, String.class)),
                 c.get(P_ALIVE, Double.class), c.get(EXPECTED, Double.class), c.get(REPURCHASE, Double.class),
                 c.get(ORDER_VALUE, Double.class), c.get(CLV, Double.class), c.get(RISK, Double.class),
-                reasons == null ? List.of() : Arrays.asList(reasons.split("\n")),
+                reasons.stream().map(ScoreReason::text).toList(), reasons,
                 new Inputs(c.get(PURCHASE_DAYS, Integer.class), c.get(REPEAT_DAYS, Integer.class),
                         c.get(FIRST_TO_LAST, Integer.class), c.get(AGE, Integer.class),
                         c.get(SINCE_LAST, Integer.class), c.get(INTERVAL, Double.class), c.get(AOV, Double.class),

@@ -55,7 +55,9 @@ final class ScoreCalculator {
         double[] expectedOrderValue;
         double[] lifetimeValue;
         double[] churnRisk;
-        List<List<String>> reasons;
+        List<List<ScoreReason>> reasons;
+        /** Where the churn risk came from: the trained model, or the BG/NBD fallback and why. */
+        ChurnScoring.Result churn;
         CustomerSummaries summaries;
         double[] usualInterval;
         double[] averageOrderValue;
@@ -93,10 +95,20 @@ final class ScoreCalculator {
         return new CustomerSummaries(PeriodUnit.DAYS, in.asOfDay, x, tx, age, m, days, spend, first, last);
     }
 
+    /** Scores with the BG/NBD churn fallback only (no trained model). */
     static Scores score(ScoringInputs in, ScoringProperties settings) {
+        return score(in, settings, ChurnScoring.Result.fallback("no churn model was asked for"));
+    }
+
+    /**
+     * @param churn the trained model's churn risk and reasons per slot; when it {@linkplain ChurnScoring.Result#usesModel
+     *              is a fallback}, churn risk is the BG/NBD P(no purchase in the churn window) with rule reasons
+     */
+    static Scores score(ScoringInputs in, ScoringProperties settings, ChurnScoring.Result churn) {
         int n = in.size;
         Scores s = new Scores();
         s.size = n;
+        s.churn = churn;
         CustomerSummaries summaries = summaries(in);
         s.summaries = summaries;
         s.rfm = new RfmScorer().score(summaries);
@@ -151,6 +163,11 @@ final class ScoreCalculator {
             double sinceLast = Math.max(0, in.asOfDay - summaries.lastPurchaseDay()[i]);
             s.stage[i] = classifier.classify(summaries.purchaseDays()[i], sinceFirst, sinceLast, s.usualInterval[i],
                     s.fallbackInterval, s.pAlive[i]);
+            if (churn.usesModel()) {
+                s.churnRisk[i] = churn.risk()[i];
+                s.reasons.add(churn.reasons().get(i));
+                continue;
+            }
             s.reasons.add(ChurnReasons.of(summaries.purchaseDays()[i], sinceLast,
                     classifier.overdueIntervals(sinceLast, s.usualInterval[i], s.fallbackInterval),
                     !Double.isNaN(s.usualInterval[i]), in.orders[i], in.returns[i],
@@ -194,15 +211,18 @@ final class ScoreCalculator {
         }
         GammaGammaParameters spend = null;
         try {
-            spend = new GammaGammaFitter().fit(x, m);
-            s.spend = Optional.of(spend);
+            var fitter = new GammaGammaFitter();
+            spend = fitter.fit(x, m);
             if (!(spend.q() > 1)) {
                 // With q <= 1 the population mean spend is infinite (Fader & Hardie 2013, eq. 3): customers without
-                // repeat purchases would get no finite expected order value, so CLV is left out rather than made up.
-                s.notes.put("gammaGamma", "fitted q = " + spend.q() + " <= 1: the population mean order value is "
-                        + "infinite, so expected order value and CLV are not computed");
-                spend = null;
+                // repeat purchases would get no finite expected order value. The penalised fit keeps q > 1.
+                double plainQ = spend.q();
+                spend = fitter.fitPenalized(x, m, settings.gammaGammaPenalizer());
+                s.notes.put("gammaGamma", "maximum-likelihood q = " + plainQ + " <= 1 (infinite population mean "
+                        + "order value): the penalised fit with penalizer " + settings.gammaGammaPenalizer()
+                        + " is used instead");
             }
+            s.spend = Optional.of(spend);
         } catch (ModelFitException e) {
             s.notes.put("gammaGamma", e.getMessage());
         }

@@ -29,11 +29,13 @@ public class ScoringDashboard {
     private final DSLContext db;
     private final ScoringRuns runs;
     private final IngestStatistics statistics;
+    private final ChurnScoring churn;
 
-    ScoringDashboard(DSLContext db, ScoringRuns runs, IngestStatistics statistics) {
+    ScoringDashboard(DSLContext db, ScoringRuns runs, IngestStatistics statistics, ChurnScoring churn) {
         this.db = db;
         this.runs = runs;
         this.statistics = statistics;
+        this.churn = churn;
     }
 
     /** Bins [edges[i], edges[i+1]) with their customer counts; the last bin is closed (or open-ended for CLV). */
@@ -48,12 +50,15 @@ public class ScoringDashboard {
      * @param rfmGrid        {@code rfmGrid[r-1][f-1]}: buyers with recency score r and frequency score f
      * @param repurchaseRate share of buyers with two or more purchase days
      * @param averageRepurchaseProbability mean predicted probability of buying within the repurchase window
+     * @param churnModel     the churn model behind the current churn risks and its held-out evaluation; empty when the
+     *                       current run fell back to BG/NBD ({@code run.churnNote} says why)
      */
     public record Dashboard(Optional<ScoringRuns.Run> run, long customers, long buyers, long[][] rfmGrid,
                             Map<SpendTier, Long> tiers, Map<LifecycleStage, Long> lifecycle, long topValue,
                             List<ParetoPoint> pareto, Histogram lifetimeValue, Histogram churnRisk,
                             List<IngestStatistics.Cohort> cohorts, double repurchaseRate,
-                            Double averageRepurchaseProbability, int repurchaseWindowDays) {}
+                            Double averageRepurchaseProbability, int repurchaseWindowDays,
+                            Optional<ChurnModelEvaluation> churnModel) {}
 
     public Dashboard dashboard(int repurchaseWindowDays) {
         Optional<ScoringRuns.Run> run = runs.current();
@@ -111,7 +116,8 @@ public class ScoringDashboard {
         }
         return new Dashboard(run, customers, buyers, grid, tiers, stages, top, pareto, histogram(clv),
                 new Histogram(riskEdges, Arrays.stream(riskCounts).boxed().toList()), cohorts,
-                buyers == 0 ? 0 : (double) repeat / buyers, meanRepurchase, repurchaseWindowDays);
+                buyers == 0 ? 0 : (double) repeat / buyers, meanRepurchase, repurchaseWindowDays,
+                run.map(ScoringRuns.Run::churnModelId).flatMap(churn::evaluation));
     }
 
     /**

@@ -18,7 +18,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param blackTierSpend          rolling 12-month spend from which a customer is black
  * @param goldTierSpend           rolling 12-month spend from which a customer is gold
  * @param topValueShare           share of buyers flagged as top value
+ * @param gammaGammaPenalizer     L2 penalty of the Gamma-Gamma refit when the plain fit gives q ≤ 1 (see
+ *                                {@code GammaGammaFitter.fitPenalized})
  * @param lifecycle               lifecycle stage rules
+ * @param churn                   the churn model (trained on the stored behaviour; its horizon is churnWindowDays)
  */
 @ConfigurationProperties("rapport.scoring")
 public record ScoringProperties(
@@ -33,7 +36,29 @@ public record ScoringProperties(
         @DefaultValue("10000") double blackTierSpend,
         @DefaultValue("3000") double goldTierSpend,
         @DefaultValue("0.2") double topValueShare,
-        @DefaultValue Lifecycle lifecycle) {
+        @DefaultValue("0.01") double gammaGammaPenalizer,
+        @DefaultValue Lifecycle lifecycle,
+        @DefaultValue Churn churn) {
+
+    /**
+     * The churn model of each run (see docs/scoring.md, "Churn risk").
+     *
+     * @param model                 train and use the XGBoost model; false always uses the BG/NBD fallback
+     * @param retrainAfterDays      a run reuses the newest model trained at most this many days before its as-of day
+     * @param minimumCustomers      customers who had bought by the training cutoff needed to train
+     * @param minimumPerOutcome     churned and retained customers each needed to train
+     * @param maxTrainingCustomers  a larger training part is sampled down to this many customers
+     * @param testShare             share of the cutoff's customers held out for the evaluation
+     * @param trees                 boosting rounds
+     */
+    public record Churn(
+            @DefaultValue("true") boolean model,
+            @DefaultValue("7") int retrainAfterDays,
+            @DefaultValue("500") int minimumCustomers,
+            @DefaultValue("50") int minimumPerOutcome,
+            @DefaultValue("200000") int maxTrainingCustomers,
+            @DefaultValue("0.25") double testShare,
+            @DefaultValue("300") int trees) {}
 
     /** See {@link LifecycleRules}. */
     public record Lifecycle(

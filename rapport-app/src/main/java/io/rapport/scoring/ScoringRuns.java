@@ -65,13 +65,14 @@ public class ScoringRuns {
     private final TransactionTemplate transaction;
     private final ObjectMapper json;
     private final Clock clock;
+    private final ChurnScoring churn;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(Thread.ofPlatform()
             .name("scoring-run").daemon(true).factory());
 
     ScoringRuns(DSLContext db, CustomerSummaries summaries, IngestStatistics statistics, ScoringProperties settings,
                 RapportProperties rapport, ApplicationEventPublisher events, TransactionTemplate transaction,
-                ObjectMapper json, Clock clock) {
+                ObjectMapper json, Clock clock, ChurnScoring churn) {
         this.db = db;
         this.summaries = summaries;
         this.statistics = statistics;
@@ -81,12 +82,20 @@ public class ScoringRuns {
         this.transaction = transaction;
         this.json = json;
         this.clock = clock;
+        this.churn = churn;
     }
 
-    /** A run as recorded; {@code parameters} holds the fitted models and the settings used (JSON). */
+    /**
+     * A run as recorded; {@code parameters} holds the fitted models and the settings used (JSON).
+     *
+     * @param churnSource  {@code model} when churn risk came from the trained churn model {@code churnModelId},
+     *                     {@code fallback} when it is the BG/NBD estimate ({@code churnNote} says why); null while
+     *                     running
+     */
     public record Run(long id, String status, String trigger, String requestedBy, LocalDate asOf, String phase,
                       long customersTotal, long customersScored, JsonNode parameters, Double logLikelihood,
-                      String failure, OffsetDateTime startedAt, OffsetDateTime finishedAt) {
+                      String failure, OffsetDateTime startedAt, OffsetDateTime finishedAt, String churnSource,
+                      Long churnModelId, String churnNote) {
 
         public boolean finished() {
             return !"running".equals(status);
@@ -189,9 +198,11 @@ public class ScoringRuns {
                     in.spend12Months[i] = spend.doubleValue();
                 }
             });
-            db.update(RUN).set(R_TOTAL, (long) in.size).set(R_PHASE, "fitting").where(R_ID.eq(id)).execute();
+            db.update(RUN).set(R_TOTAL, (long) in.size).set(R_PHASE, "churn model").where(R_ID.eq(id)).execute();
+            ChurnScoring.Result churnResult = churn.score(id, in, settings, rapport.timeZone());
 
-            ScoreCalculator.Scores scores = ScoreCalculator.score(in, settings);
+            phase(id, "fitting");
+            ScoreCalculator.Scores scores = ScoreCalculator.score(in, settings, churnResult);
             Previous previous = previous();
 
             phase(id, "storing");
@@ -207,6 +218,9 @@ public class ScoringRuns {
             db.update(RUN).set(R_STATUS, "done").set(R_PHASE, "done").set(R_SCORED, (long) in.size)
                     .set(R_PARAMETERS, json.writeValueAsString(parameters(scores)))
                     .set(R_LOG_LIKELIHOOD, scores.transactions.map(p -> p.logLikelihood()).orElse(null))
+                    .set(R_CHURN_SOURCE, churnResult.source())
+                    .set(R_CHURN_MODEL, churnResult.model().map(ChurnModelEvaluation::modelId).orElse(null))
+                    .set(R_CHURN_NOTE, churnResult.note().map(ScoringRuns::clip).orElse(null))
                     .set(R_FINISHED, OffsetDateTime.now(clock)).where(R_ID.eq(id)).execute();
             publish(id, asOf, in, scores, previous);
             log.info("scoring run {} as of {}: {} customers scored", id, asOf, in.size);
@@ -244,7 +258,7 @@ public class ScoringRuns {
                     s.top[i], money(in.spend12Months[i]), s.tier[i].name(),
                     orNull(s.pAlive[i]), orNull(s.expectedPurchases[i]), orNull(s.repurchase[i]),
                     orNull(s.expectedOrderValue[i]), orNull(s.lifetimeValue[i]), orNull(s.churnRisk[i]),
-                    s.reasons.get(i).isEmpty() ? null : String.join("\n", s.reasons.get(i)),
+                    ScoreReason.store(s.reasons.get(i)),
                     summaries.purchaseDays()[i], summaries.frequency()[i],
                     bought ? (int) summaries.recency()[i] : null, bought ? (int) summaries.age()[i] : null,
                     bought ? (int) Math.max(0, in.asOfDay - summaries.lastPurchaseDay()[i]) : null,
@@ -259,6 +273,10 @@ public class ScoringRuns {
         if (batch != null && pending > 0) {
             batch.execute();
         }
+    }
+
+    private static String clip(String text) {
+        return text.length() > 1000 ? text.substring(0, 1000) : text;
     }
 
     private static Double orNull(double value) {
@@ -280,6 +298,24 @@ public class ScoringRuns {
         p.put("rfmCutPoints", Map.of("recencyDays", t.recencyDays(), "purchaseDays", t.frequency(),
                 "totalSpend", t.monetary()));
         p.put("fallbackIntervalDays", s.fallbackInterval);
+        Map<String, Object> churn = new LinkedHashMap<>();
+        churn.put("source", s.churn.source());
+        s.churn.note().ifPresent(note -> churn.put("note", note));
+        s.churn.model().ifPresent(m -> {
+            churn.put("modelId", m.modelId());
+            churn.put("trainedInThisRun", s.churn.trained());
+            churn.put("kind", m.kind());
+            churn.put("cutoff", m.cutoff().toString());
+            churn.put("horizonDays", m.horizonDays());
+            churn.put("trainedOn", m.trainedOn());
+            churn.put("heldOut", m.heldOut());
+            churn.put("auc", m.auc());
+            churn.put("prAuc", m.prAuc());
+            churn.put("brier", m.brier());
+            churn.put("calibrationGap", m.calibrationGap());
+            churn.put("baselineAuc", m.baselineAuc());
+        });
+        p.put("churn", churn);
         p.put("settings", settings);
         if (!s.notes.isEmpty()) {
             p.put("notes", s.notes);
@@ -357,7 +393,8 @@ public class ScoringRuns {
                 r.get(R_TOTAL.getName(), Long.class), r.get(R_SCORED.getName(), Long.class),
                 parameters == null ? null : json.readTree(parameters), r.get(R_LOG_LIKELIHOOD.getName(), Double.class),
                 r.get(R_FAILURE.getName(), String.class), r.get(R_STARTED.getName(), OffsetDateTime.class),
-                r.get(R_FINISHED.getName(), OffsetDateTime.class));
+                r.get(R_FINISHED.getName(), OffsetDateTime.class), r.get(R_CHURN_SOURCE.getName(), String.class),
+                r.get(R_CHURN_MODEL.getName(), Long.class), r.get(R_CHURN_NOTE.getName(), String.class));
     }
 
 }

@@ -30,6 +30,30 @@ final class ScoringTables {
     static final Field<OffsetDateTime> R_STARTED = field("scoring_run", "started_at", OffsetDateTime.class);
     static final Field<OffsetDateTime> R_FINISHED = field("scoring_run", "finished_at", OffsetDateTime.class);
 
+    static final Field<String> R_CHURN_SOURCE = field("scoring_run", "churn_source", String.class);
+    static final Field<Long> R_CHURN_MODEL = field("scoring_run", "churn_model_id", Long.class);
+    static final Field<String> R_CHURN_NOTE = field("scoring_run", "churn_note", String.class);
+
+    static final Table<?> CHURN_MODEL = table("scoring_churn_model");
+    static final Field<Long> M_ID = field("scoring_churn_model", "id", Long.class);
+    static final Field<Long> M_RUN = field("scoring_churn_model", "run_id", Long.class);
+    static final Field<String> M_KIND = field("scoring_churn_model", "kind", String.class);
+    static final Field<LocalDate> M_AS_OF = field("scoring_churn_model", "as_of_day", LocalDate.class);
+    static final Field<LocalDate> M_CUTOFF = field("scoring_churn_model", "cutoff_day", LocalDate.class);
+    static final Field<Integer> M_HORIZON = field("scoring_churn_model", "horizon_days", Integer.class);
+    static final Field<Integer> M_COHORT = field("scoring_churn_model", "cohort_customers", Integer.class);
+    static final Field<Integer> M_TRAINED_ON = field("scoring_churn_model", "trained_on", Integer.class);
+    static final Field<Integer> M_HELD_OUT = field("scoring_churn_model", "held_out", Integer.class);
+    static final Field<Integer> M_HELD_OUT_CHURNED = field("scoring_churn_model", "held_out_churned", Integer.class);
+    static final Field<Double> M_AUC = field("scoring_churn_model", "auc", Double.class);
+    static final Field<Double> M_PR_AUC = field("scoring_churn_model", "pr_auc", Double.class);
+    static final Field<Double> M_BRIER = field("scoring_churn_model", "brier", Double.class);
+    static final Field<Double> M_CALIBRATION_GAP = field("scoring_churn_model", "calibration_gap", Double.class);
+    static final Field<Double> M_BASELINE_AUC = field("scoring_churn_model", "baseline_auc", Double.class);
+    static final Field<String> M_CALIBRATION = field("scoring_churn_model", "calibration", String.class);
+    static final Field<byte[]> M_MODEL = field("scoring_churn_model", "model", byte[].class);
+    static final Field<OffsetDateTime> M_TRAINED_AT = field("scoring_churn_model", "trained_at", OffsetDateTime.class);
+
     static final Table<?> HISTORY = table("scoring_history");
     static final Table<?> CURRENT = table("scoring_current");
 

@@ -135,6 +135,20 @@ final class FastTransactionScanner {
             }
         }
 
+        // The previous line's date field: the lines of one order share it, so most dates are not parsed again.
+        private int lastDateStart = -1;
+        private int lastDateLength;
+        private long lastDay;
+
+        /** Whether the date field from … to equals the previous line's, byte for byte. */
+        private boolean sameDateAsBefore(int from, int to) {
+            int n = to - from;
+            if (lastDateStart < 0 || n != lastDateLength) {
+                return false;
+            }
+            return Arrays.equals(data, from, to, data, lastDateStart, lastDateStart + n);
+        }
+
         /** Parses the line starting at {@code pos} (small, so the JIT compiles it early); returns the next line's start. */
         private int line(int pos) {
             int to = data.length;
@@ -154,7 +168,11 @@ final class FastTransactionScanner {
                     if (field == customerAt) {
                         key = pack(file, data, offset, lineStart, fieldStart, pos);
                     } else if (field == dateAt) {
-                        day = epochDay(file, data, offset, lineStart, fieldStart, pos);
+                        day = sameDateAsBefore(fieldStart, pos) ? lastDay
+                                : epochDay(file, data, offset, lineStart, fieldStart, pos);
+                        lastDateStart = fieldStart;
+                        lastDateLength = pos - fieldStart;
+                        lastDay = day;
                     } else if (field == amountAt) {
                         amount = decimal(file, data, offset, lineStart, fieldStart, pos);
                     }

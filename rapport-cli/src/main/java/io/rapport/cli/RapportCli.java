@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = RapportCli.Version.class,
         description = "Rapport customer-relationship platform: command-line tools.",
-        subcommands = {GenerateCommand.class, ScoreCommand.class, ClvCommand.class, BenchCommand.class,
+        subcommands = {GenerateCommand.class, ScoreCommand.class, ClvCommand.class, ChurnCommand.class, BenchCommand.class,
             LoadEventsCommand.class, ImportCommand.class, CommandLine.HelpCommand.class})
 public final class RapportCli implements Runnable {
 

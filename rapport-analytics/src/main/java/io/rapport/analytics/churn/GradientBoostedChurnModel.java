@@ -132,6 +132,38 @@ final class GradientBoostedChurnModel implements TrainedChurnModel {
     }
 
     @Override
+    public synchronized ChurnExplanation[] explainAll(ChurnFeatures rows) {
+        rows.requireColumnsOf(features);
+        checkOpen();
+        int n = rows.rowCount();
+        int p = features.size();
+        ChurnExplanation[] all = new ChurnExplanation[n];
+        if (n == 0) {
+            return all;
+        }
+        DMatrix data = null;
+        try {
+            data = matrix(rows.values(), n, p);
+            float[][] contrib = booster.predictContrib(data, 0);
+            float[][] margin = booster.predict(data, true, 0);
+            for (int r = 0; r < n; r++) {
+                double[] contributions = new double[p];
+                for (int j = 0; j < p; j++) {
+                    contributions[j] = contrib[r][j];
+                }
+                all[r] = new ChurnExplanation(features, rows.row(r), contributions, contrib[r][p], margin[r][0]);
+            }
+            return all;
+        } catch (XGBoostError e) {
+            throw new ChurnModelException("XGBoost could not explain: " + e.getMessage(), e);
+        } finally {
+            if (data != null) {
+                data.dispose();
+            }
+        }
+    }
+
+    @Override
     public synchronized byte[] toBytes() {
         checkOpen();
         try {

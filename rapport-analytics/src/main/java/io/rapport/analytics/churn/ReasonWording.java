@@ -58,7 +58,8 @@ public record ReasonWording(String raising, String lowering, Optional<String> wh
                 .replace("{s}", v == 1 ? "" : "s");
     }
 
-    static String number(double v) {
+    /** A value as reasons show it: whole from 10 up, else to one decimal. */
+    public static String number(double v) {
         if (Math.abs(v) >= 10) {
             return Long.toString(Math.round(v));
         }

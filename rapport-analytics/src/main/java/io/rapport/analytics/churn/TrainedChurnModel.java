@@ -30,6 +30,15 @@ public sealed interface TrainedChurnModel extends AutoCloseable permits Gradient
      */
     ChurnExplanation explain(float[] row);
 
+    /** {@link #explain} of every row, in one pass where the model allows (one XGBoost call for trees). */
+    default ChurnExplanation[] explainAll(ChurnFeatures rows) {
+        ChurnExplanation[] all = new ChurnExplanation[rows.rowCount()];
+        for (int r = 0; r < all.length; r++) {
+            all[r] = explain(rows.row(r));
+        }
+        return all;
+    }
+
     /** The model and its feature metadata, to store and {@link #fromBytes read back}. */
     byte[] toBytes();
 

@@ -254,7 +254,9 @@ public final class BetaGeoFitter {
                 } else {
                     double dead = deadTerm[j] - (r + xv) * logAlphaTx[tx[i]];
                     double max = Math.max(alive, dead);
-                    ll = common[j] + max + Math.log1p(Math.exp(Math.min(alive, dead) - max));
+                    // log(1 + e^d), d <= 0: Math.log is a JIT intrinsic, Math.log1p is not (it was a third of
+                    // the CPU samples of a 1M-customer fit); the absolute error is at most one ulp of 1, ~2e-16.
+                    ll = common[j] + max + Math.log(1 + Math.exp(Math.min(alive, dead) - max));
                 }
                 total += weight[i] * ll;
             }

@@ -109,13 +109,15 @@ public record BgNbdParameters(double r, double alpha, double a, double b, double
         double c = a + b + x - 1;
         double am1 = a - 1;
         double first = am1 == 0.0 ? -logOneMinusZ : -Math.expm1(am1 * logOneMinusZ) / am1;
-        double g = 0.0;
+        // c·G = p z · 3F2(…) · e^((a-1)L), taken without dividing by c: c = a+b+x-1 is negative for a one-time
+        // buyer when a + b < 1 (and 0 when a + b = 1), where a log of p z / c would be NaN.
+        double cg = 0.0;
         if (p != 0.0) {
             var series = HypergeometricSeries.sum(new double[]{p + 1, a, 1}, new double[]{c + 1, 2}, z);
-            g = Math.signum(p) * series.sign()
-                    * Math.exp(Math.log(Math.abs(p) * z / c) + series.logAbs() + am1 * logOneMinusZ);
+            cg = Math.signum(p) * series.sign()
+                    * Math.exp(Math.log(Math.abs(p) * z) + series.logAbs() + am1 * logOneMinusZ);
         }
-        return c * (first - g);
+        return c * first - cg;
     }
 
     /**

@@ -50,6 +50,30 @@ public final class GammaGammaFitter {
      * @throws ModelFitException when the optimizer does not converge
      */
     public GammaGammaParameters fit(double[] frequency, double[] monetaryValue) {
+        return fit(frequency, monetaryValue, Double.NaN);
+    }
+
+    /**
+     * A penalised fit that always has a finite population mean: for small or heavy-tailed bases whose
+     * maximum-likelihood q is at most 1 (population mean value pγ/(q−1) infinite, so no CLV for customers without
+     * repeat purchases). The model is reparametrised as p = e^θ₁, q = 1 + e^θ₂, γ = e^θ₃, so q &gt; 1 by
+     * construction, and the mean log-likelihood per repeat customer is maximised with an L2 penalty on the
+     * log-parameters, as lifetimes' {@code penalizer_coef} adds one to its mean negative log-likelihood:
+     * <pre>  maximise  ℓ(p, q, γ)/n − λ (θ₁² + θ₂² + θ₃²)</pre>
+     * The penalty keeps θ₂ = ln(q − 1) from running off to −∞, where the population mean would blow up. With λ → 0
+     * and a maximum-likelihood q &gt; 1 this is the plain fit. The returned log-likelihood is the unpenalised one
+     * at the penalised parameters.
+     *
+     * @param penalizer λ &gt; 0; lifetimes suggests 0.001 … 0.1
+     */
+    public GammaGammaParameters fitPenalized(double[] frequency, double[] monetaryValue, double penalizer) {
+        if (!(penalizer > 0) || !Double.isFinite(penalizer)) {
+            throw new IllegalArgumentException("penalizer must be a positive number, got " + penalizer);
+        }
+        return fit(frequency, monetaryValue, penalizer);
+    }
+
+    private GammaGammaParameters fit(double[] frequency, double[] monetaryValue, double penalizer) {
         if (frequency.length != monetaryValue.length) {
             throw new IllegalArgumentException("frequency and monetaryValue differ in length: "
                     + frequency.length + ", " + monetaryValue.length);
@@ -78,6 +102,13 @@ public final class GammaGammaFitter {
             }
         }
         var data = new Spends(x, m);
+        if (!Double.isNaN(penalizer)) {
+            int customers = n;
+            var maximum = maximizer.maximize(t -> data.logLikelihood(t[0], 1 + t[1], t[2]) / customers
+                    - penalizer * (square(Math.log(t[0])) + square(Math.log(t[1])) + square(Math.log(t[2]))));
+            double[] t = maximum.parameters();
+            return new GammaGammaParameters(t[0], 1 + t[1], t[2], data.logLikelihood(t[0], 1 + t[1], t[2]));
+        }
         LogSpaceMaximizer.Maximum maximum;
         if (n <= PARALLEL_ABOVE) {
             maximum = maximizer.maximize(t -> data.logLikelihood(t[0], t[1], t[2]));
@@ -89,6 +120,10 @@ public final class GammaGammaFitter {
         }
         double[] q = maximum.parameters();
         return new GammaGammaParameters(q[0], q[1], q[2], maximum.logLikelihood());
+    }
+
+    private static double square(double v) {
+        return v * v;
     }
 
     /**

@@ -104,6 +104,19 @@ final class DemoBehaviourHistory implements DemoDataSink {
         return new TransactionColumns(orderCustomer.toArray(), days, amount);
     }
 
+    /** The same orders and events in the library's {@link BehaviourHistory}. */
+    BehaviourHistory toBehaviourHistory() {
+        var b = BehaviourHistory.builder(customerCount(), CHANNELS);
+        for (int i = 0; i < orderCustomer.size(); i++) {
+            b.order(orderCustomer.get(i), orderDay.get(i), orderAmount.get(i), orderChannel.get(i), orderIsReturn.get(i) == 1);
+        }
+        for (int i = 0; i < eventCustomer.size(); i++) {
+            int rating = eventRating.get(i);
+            b.event(eventCustomer.get(i), eventDay.get(i), rating > 0 ? (rating - 3) / 2.0 : Double.NaN);
+        }
+        return b.build();
+    }
+
     /** The figures of the given customers as of the end of {@code cutoffDay}. */
     BehaviourFigures figuresAt(long cutoffDay, int[] customers) {
         int n = customers.length;

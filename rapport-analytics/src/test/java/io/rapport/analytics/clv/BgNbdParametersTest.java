@@ -134,4 +134,20 @@ class BgNbdParametersTest {
         }
         assertThat(total).isCloseTo(-9582.4, within(0.1));
     }
+
+    @Test
+    void should_give_finite_expected_purchases_for_a_one_time_buyer_when_a_plus_b_is_below_one() {
+        // a + b + x - 1 < 0 for x = 0: FHL 2005 eq. 10 evaluated directly with the plain 2F1 series as reference
+        var m = new BgNbdParameters(0.4638, 30.608, 0.2024, 0.6720, Double.NaN);
+        for (double[] h : new double[][] {{0, 0, 300}, {0, 0, 20}, {2, 150, 400}}) {
+            double x = h[0], tx = h[1], T = h[2], t = 365;
+            double z = t / (m.alpha() + T + t);
+            double bracket = 1 - Math.pow((m.alpha() + T) / (m.alpha() + T + t), m.r() + x)
+                    * HypergeometricSeries.gauss2F1(m.r() + x, m.b() + x, m.a() + m.b() + x - 1, z);
+            double alive = 1 + (x > 0 ? m.a() / (m.b() + x - 1) * Math.pow((m.alpha() + T) / (m.alpha() + tx), m.r() + x) : 0);
+            double expected = (m.a() + m.b() + x - 1) / (m.a() - 1) * bracket / alive;
+            double actual = m.conditionalExpectedPurchases(t, x, tx, T);
+            assertThat(actual).as("x=%s T=%s", x, T).isFinite().isCloseTo(expected, org.assertj.core.api.Assertions.within(1e-9 * Math.max(1, expected)));
+        }
+    }
 }
