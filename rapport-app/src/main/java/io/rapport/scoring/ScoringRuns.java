@@ -209,6 +209,7 @@ public class ScoringRuns {
                     .set(R_LOG_LIKELIHOOD, scores.transactions.map(p -> p.logLikelihood()).orElse(null))
                     .set(R_FINISHED, OffsetDateTime.now(clock)).where(R_ID.eq(id)).execute();
             publish(id, asOf, in, scores, previous);
+            events.publishEvent(new ScoresRefreshed(id, asOf));
             log.info("scoring run {} as of {}: {} customers scored", id, asOf, in.size);
         } catch (RuntimeException | Error e) {
             log.warn("scoring run {} failed", id, e);
