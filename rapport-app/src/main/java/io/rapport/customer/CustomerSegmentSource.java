@@ -116,11 +116,11 @@ public final class CustomerSegmentSource {
 
     /** The customer's first identifier of a kind (by value order) as a scalar subquery, unmasked: mask before showing. */
     public static Field<String> firstIdentity(Field<Long> customerId, IdentityKind kind) {
-        var identity = IDENTITY.as("ci_" + kind.wire());
-        Field<String> value = identity.field(I_VALUE.getUnqualifiedName(), String.class);
-        return DSL.field(DSL.select(DSL.min(value)).from(identity)
-                .where(identity.field(I_CUSTOMER.getUnqualifiedName(), Long.class).eq(customerId))
-                .and(identity.field(I_KIND.getUnqualifiedName(), String.class).eq(kind.name())));
+        String alias = "ci_" + kind.wire();
+        Field<String> value = DSL.field(DSL.name(alias, I_VALUE.getName()), String.class);
+        return DSL.field(DSL.select(DSL.min(value)).from(IDENTITY.as(alias))
+                .where(DSL.field(DSL.name(alias, I_CUSTOMER.getName()), Long.class).eq(customerId))
+                .and(DSL.field(DSL.name(alias, I_KIND.getName()), String.class).eq(kind.name())));
     }
 
     /** Orders per customer and sales channel: customer_id, channel, order_count. */

@@ -71,7 +71,7 @@ class Memberships {
             List<Long> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
             for (SegmentStore.Evaluable segment : segments) {
                 long segmentId = segment.row().id();
-                Set<Long> now = new HashSet<>(SegmentCompiler.from(segment.compiled())
+                Set<Long> now = new HashSet<>(SegmentCompiler.from(db, segment.compiled())
                         .where(SegmentCompiler.where(segment.compiled()))
                         .and(CustomerSegmentSource.id().in(batch))
                         .fetch(CustomerSegmentSource.id()));
@@ -95,11 +95,11 @@ class Memberships {
     @Transactional
     public Difference refresh(SegmentStore.Evaluable segment, String cause, boolean explained) {
         long segmentId = segment.row().id();
-        var matching = SegmentCompiler.from(segment.compiled()).where(SegmentCompiler.where(segment.compiled()));
+        var matching = SegmentCompiler.from(db, segment.compiled()).where(SegmentCompiler.where(segment.compiled()));
         var members = DSL.select(M_CUSTOMER).from(MEMBER).where(M_SEGMENT.eq(segmentId));
         List<Long> entries = db.fetch(matching.except(members)).getValues(0, Long.class);
         List<Long> exits = db.fetch(DSL.select(M_CUSTOMER).from(MEMBER).where(M_SEGMENT.eq(segmentId))
-                .except(SegmentCompiler.from(segment.compiled()).where(SegmentCompiler.where(segment.compiled()))))
+                .except(SegmentCompiler.from(db, segment.compiled()).where(SegmentCompiler.where(segment.compiled()))))
                 .getValues(0, Long.class);
         OffsetDateTime at = now();
         apply(segmentId, entries.stream().sorted().toList(), exits.stream().sorted().toList(), cause, at);

@@ -93,8 +93,8 @@ final class SegmentCompiler {
     }
 
     /** The customers a compiled tree selects (active customers only), with an extra condition (e.g. a batch of ids). */
-    static SelectJoinStep<Record1<Long>> from(Compiled compiled) {
-        SelectJoinStep<Record1<Long>> select = DSL.select(CustomerSegmentSource.id()).from(CustomerSegmentSource.profiles());
+    static SelectJoinStep<Record1<Long>> from(org.jooq.DSLContext db, Compiled compiled) {
+        SelectJoinStep<Record1<Long>> select = db.select(CustomerSegmentSource.id()).from(CustomerSegmentSource.profiles());
         return join(select, compiled);
     }
 
@@ -492,13 +492,13 @@ final class SegmentCompiler {
     private Condition cartAbandoned(Leaf leaf) {
         Table<?> cart = LAST_EVENT.as("seg_cart");
         Table<?> bought = LAST_EVENT.as("seg_bought");
-        Field<Long> cartCustomer = cart.field(L_CUSTOMER.getUnqualifiedName(), Long.class);
-        Field<OffsetDateTime> cartAt = cart.field(L_AT.getUnqualifiedName(), OffsetDateTime.class);
-        Condition abandoned = cart.field(L_TYPE.getUnqualifiedName(), String.class).eq(BehaviourCounters.CART_ADD)
+        Field<Long> cartCustomer = DSL.field(DSL.name("seg_cart", "customer_id"), Long.class);
+        Field<OffsetDateTime> cartAt = DSL.field(DSL.name("seg_cart", "last_at"), OffsetDateTime.class);
+        Condition abandoned = DSL.field(DSL.name("seg_cart", "event_type"), String.class).eq(BehaviourCounters.CART_ADD)
                 .andNotExists(DSL.selectOne().from(bought)
-                        .where(bought.field(L_CUSTOMER.getUnqualifiedName(), Long.class).eq(cartCustomer))
-                        .and(bought.field(L_TYPE.getUnqualifiedName(), String.class).eq(BehaviourCounters.PURCHASE))
-                        .and(bought.field(L_AT.getUnqualifiedName(), OffsetDateTime.class).ge(cartAt)));
+                        .where(DSL.field(DSL.name("seg_bought", "customer_id"), Long.class).eq(cartCustomer))
+                        .and(DSL.field(DSL.name("seg_bought", "event_type"), String.class).eq(BehaviourCounters.PURCHASE))
+                        .and(DSL.field(DSL.name("seg_bought", "last_at"), OffsetDateTime.class).ge(cartAt)));
         if (leaf.operator().equals("is_not_set")) {
             return CustomerSegmentSource.id().notIn(DSL.select(cartCustomer).from(cart).where(abandoned));
         }

@@ -24,7 +24,7 @@ import tools.jackson.databind.JsonNode;
  */
 final class SegmentLanguage {
 
-    /** Deepest nesting of groups and negations; the root group is level 1. */
+    /** Most levels in a tree, the root (level 1) and the conditions included: 7 levels of groups around a condition. */
     static final int MAX_DEPTH = 8;
     /** Most leaves in one tree. */
     static final int MAX_CONDITIONS = 100;

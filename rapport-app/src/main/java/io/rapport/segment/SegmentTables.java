@@ -42,13 +42,13 @@ final class SegmentTables {
     static final Field<Long> C_ID = field("segment_member_change", "id", Long.class);
     static final Field<Long> C_SEGMENT = field("segment_member_change", "segment_id", Long.class);
     static final Field<Long> C_CUSTOMER = field("segment_member_change", "customer_id", Long.class);
-    static final Field<String> C_CHANGE = field("segment_member_change", "change", String.class);
+    static final Field<String> C_CHANGE = field("segment_member_change", "change_kind", String.class);
     static final Field<OffsetDateTime> C_AT = field("segment_member_change", "changed_at", OffsetDateTime.class);
     static final Field<String> C_CAUSE = field("segment_member_change", "cause", String.class);
 
     static final Table<?> SIZE_DAY = table("segment_size_day");
     static final Field<Long> SZ_SEGMENT = field("segment_size_day", "segment_id", Long.class);
-    static final Field<LocalDate> SZ_DAY = field("segment_size_day", "day", LocalDate.class);
+    static final Field<LocalDate> SZ_DAY = field("segment_size_day", "on_day", LocalDate.class);
     static final Field<Long> SZ_SIZE = field("segment_size_day", "size", Long.class);
     static final Field<Long> SZ_ENTRIES = field("segment_size_day", "entries", Long.class);
     static final Field<Long> SZ_EXITS = field("segment_size_day", "exits", Long.class);
@@ -69,7 +69,7 @@ final class SegmentTables {
     static final Field<String> B_TYPE = field("segment_behaviour_day", "event_type", String.class);
     static final Field<String> B_DIMENSION = field("segment_behaviour_day", "dimension", String.class);
     static final Field<String> B_VALUE = field("segment_behaviour_day", "dim_value", String.class);
-    static final Field<LocalDate> B_DAY = field("segment_behaviour_day", "day", LocalDate.class);
+    static final Field<LocalDate> B_DAY = field("segment_behaviour_day", "event_day", LocalDate.class);
     static final Field<Integer> B_COUNT = field("segment_behaviour_day", "event_count", Integer.class);
     static final Field<BigDecimal> B_AMOUNT = field("segment_behaviour_day", "amount", BigDecimal.class);
 
@@ -113,7 +113,7 @@ final class SegmentTables {
     static final Field<Long> TH_CUSTOMER = field("segment_tag_history", "customer_id", Long.class);
     static final Field<String> TH_TAG = field("segment_tag_history", "tag_code", String.class);
     static final Field<String> TH_VALUE = field("segment_tag_history", "tag_value", String.class);
-    static final Field<String> TH_CHANGE = field("segment_tag_history", "change", String.class);
+    static final Field<String> TH_CHANGE = field("segment_tag_history", "change_kind", String.class);
     static final Field<OffsetDateTime> TH_AT = field("segment_tag_history", "changed_at", OffsetDateTime.class);
     static final Field<String> TH_ACTOR = field("segment_tag_history", "actor", String.class);
     static final Field<String> TH_REASON = field("segment_tag_history", "reason", String.class);

@@ -127,7 +127,7 @@ public class Segments {
     }
 
     private List<Member> sample(SegmentCompiler.Compiled compiled) {
-        List<Long> ids = SegmentCompiler.from(compiled).where(SegmentCompiler.where(compiled))
+        List<Long> ids = SegmentCompiler.from(db, compiled).where(SegmentCompiler.where(compiled))
                 .orderBy(CustomerSegmentSource.id()).limit(SAMPLE_SIZE).fetch(CustomerSegmentSource.id());
         return members(CustomerSegmentSource.id().in(ids), false, null).stream().toList();
     }
@@ -152,7 +152,7 @@ public class Segments {
         if (kind.equals("dynamic")) {
             memberships.refresh(new SegmentStore.Evaluable(row(id), compiled.orElseThrow()), "created", true);
         } else if (compiled.isPresent()) {
-            memberships.replaceStatic(id, SegmentCompiler.from(compiled.get()).where(SegmentCompiler.where(compiled.get()))
+            memberships.replaceStatic(id, SegmentCompiler.from(db, compiled.get()).where(SegmentCompiler.where(compiled.get()))
                     .fetch(CustomerSegmentSource.id()), "snapshot");
         }
         memberships.recordSizes();
@@ -193,7 +193,7 @@ public class Segments {
                     }
                 }
             } else {
-                memberships.replaceStatic(id, SegmentCompiler.from(compiled.get())
+                memberships.replaceStatic(id, SegmentCompiler.from(db, compiled.get())
                         .where(SegmentCompiler.where(compiled.get())).fetch(CustomerSegmentSource.id()), "snapshot");
             }
             memberships.recordSizes();
@@ -275,12 +275,12 @@ public class Segments {
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
                 .setHeader("customer_id", "name", "email", "phone", "city", "member_since").get())) {
             Field<Long> customer = CustomerSegmentSource.id();
-            var select = DSL.select(customer, CustomerSegmentSource.name(), CustomerSegmentSource.city(),
-                            CustomerSegmentSource.firstIdentity(customer, IdentityKind.EMAIL),
-                            CustomerSegmentSource.firstIdentity(customer, IdentityKind.PHONE), M_SINCE)
+            var select = db.select(customer, CustomerSegmentSource.name(), CustomerSegmentSource.city(),
+                            CustomerSegmentSource.firstIdentity(customer, IdentityKind.EMAIL).as("email"),
+                            CustomerSegmentSource.firstIdentity(customer, IdentityKind.PHONE).as("phone"), M_SINCE)
                     .from(MEMBER).join(CustomerSegmentSource.profiles()).on(customer.eq(M_CUSTOMER))
                     .where(M_SEGMENT.eq(id)).orderBy(customer);
-            try (Cursor<? extends Record> cursor = db.selectFrom(select.asTable("export_rows")).fetchSize(2000).fetchLazy()) {
+            try (Cursor<? extends Record> cursor = select.fetchSize(2000).fetchLazy()) {
                 for (Record r : cursor) {
                     Member m = member(r.get(0, Long.class), r.get(1, String.class), r.get(3, String.class),
                             r.get(4, String.class), r.get(2, String.class), r.get(5, OffsetDateTime.class), reveal);
@@ -315,8 +315,8 @@ public class Segments {
                 : DSL.field(DSL.select(M_SINCE).from(MEMBER).where(M_SEGMENT.eq(segmentId)).and(M_CUSTOMER.eq(customer)));
         List<Member> members = new ArrayList<>();
         db.select(customer, CustomerSegmentSource.name(), CustomerSegmentSource.city(),
-                        CustomerSegmentSource.firstIdentity(customer, IdentityKind.EMAIL),
-                        CustomerSegmentSource.firstIdentity(customer, IdentityKind.PHONE), since)
+                        CustomerSegmentSource.firstIdentity(customer, IdentityKind.EMAIL).as("email"),
+                        CustomerSegmentSource.firstIdentity(customer, IdentityKind.PHONE).as("phone"), since.as("since"))
                 .from(CustomerSegmentSource.profiles()).where(which).orderBy(customer)
                 .forEach(r -> members.add(member(r.get(0, Long.class), r.get(1, String.class), r.get(3, String.class),
                         r.get(4, String.class), r.get(2, String.class), r.get(5, OffsetDateTime.class), reveal)));
