@@ -346,6 +346,9 @@ public class Segments {
         if (name.length() > 200) {
             throw RapportException.badRequest("value-too-long", "name", "A segment name has at most 200 characters");
         }
+        if (name.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw RapportException.badRequest("invalid-value", "name", "A segment name may not contain control characters");
+        }
         return name.strip();
     }
 
@@ -353,6 +356,10 @@ public class Segments {
         if (description != null && description.length() > 2000) {
             throw RapportException.badRequest("value-too-long", "description",
                     "A segment description has at most 2000 characters");
+        }
+        if (description != null && description.chars().anyMatch(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t')) {
+            throw RapportException.badRequest("invalid-value", "description",
+                    "A segment description may not contain control characters other than line breaks and tabs");
         }
         return description;
     }
