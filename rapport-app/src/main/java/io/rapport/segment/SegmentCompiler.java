@@ -449,6 +449,19 @@ final class SegmentCompiler {
         }
         Days days = window.days(today());
         Condition rows = B_TYPE.eq(eventType).and(B_DAY.between(days.first(), days.last()));
+        AggregateFunction<BigDecimal> total = DSL.sum(measure);
+        Condition passes = compare(total, leaf);
+        boolean zeroPasses = zeroPasses(leaf);
+        if (leaf.parameter("per").isPresent()) {
+            // "some single SKU viewed more than 5 times": a customer qualifies through any one group that passes
+            if (zeroPasses) {
+                throw SegmentLanguage.problem("invalid-value", leaf.path() + ".per", "'per' at " + leaf.path()
+                        + " needs a comparison that a count of zero fails (such as gt 5)");
+            }
+            return CustomerSegmentSource.id().in(DSL.select(B_CUSTOMER).from(BEHAVIOUR)
+                    .where(rows.and(B_DIMENSION.eq(leaf.parameter("per").get())))
+                    .groupBy(B_CUSTOMER, B_VALUE).having(passes));
+        }
         if (leaf.parameter("sku").isPresent()) {
             rows = rows.and(B_DIMENSION.eq(BehaviourCounters.SKU)).and(B_VALUE.eq(leaf.parameter("sku").get()));
         } else if (leaf.parameter("category").isPresent()) {
@@ -456,9 +469,6 @@ final class SegmentCompiler {
         } else {
             rows = rows.and(B_DIMENSION.eq(BehaviourCounters.ALL)).and(B_VALUE.eq(""));
         }
-        AggregateFunction<BigDecimal> total = DSL.sum(measure);
-        Condition passes = compare(total, leaf);
-        boolean zeroPasses = zeroPasses(leaf);
         Select<Record1<Long>> customers = DSL.select(B_CUSTOMER).from(BEHAVIOUR).where(rows).groupBy(B_CUSTOMER)
                 .having(zeroPasses ? DSL.not(passes) : passes);
         return zeroPasses ? CustomerSegmentSource.id().notIn(customers) : CustomerSegmentSource.id().in(customers);

@@ -61,6 +61,13 @@ class SegmentController {
         return ResponseEntity.status(HttpStatus.CREATED).body(segments.create(request, Actor.current()));
     }
 
+    /** Saves the documented example audiences (docs/segments.md) that are not saved yet. */
+    @PostMapping("/api/v1/segments/examples")
+    @PreAuthorize(MAY_EDIT)
+    List<Segments.View> examples() throws IOException {
+        return segments.saveExamples(Actor.current());
+    }
+
     /** Count and a masked sample of what a definition selects; nothing is saved. Body: the condition tree. */
     @PostMapping("/api/v1/segments/preview")
     @PreAuthorize(MAY_READ)

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * The field catalogue of the segment language: every field a condition may name, its type, where its data comes from,
  * and the extra parameters it takes ({@code event}, {@code sku}, {@code category}, {@code window}, {@code purpose},
- * {@code channel}, {@code tag_value}).
+ * {@code channel}, {@code tag_value}, {@code per}).
  */
 enum SegmentField {
     PROFILE_GENDER("profile.gender", FieldType.TEXT, Source.PROFILE),
@@ -63,8 +63,8 @@ enum SegmentField {
     TAG("tag", FieldType.TAG, Source.TAGS, Set.of("tag_value")),
     SEGMENT("segment", FieldType.SEGMENT, Source.SEGMENTS),
 
-    EVENTS("behaviour.events", FieldType.COUNT, Source.BEHAVIOUR, Set.of("event", "sku", "category", "window")),
-    PURCHASES("behaviour.purchases", FieldType.COUNT, Source.BEHAVIOUR, Set.of("sku", "category", "window")),
+    EVENTS("behaviour.events", FieldType.COUNT, Source.BEHAVIOUR, Set.of("event", "sku", "category", "per", "window")),
+    PURCHASES("behaviour.purchases", FieldType.COUNT, Source.BEHAVIOUR, Set.of("sku", "category", "per", "window")),
     PURCHASE_AMOUNT("behaviour.purchase_amount", FieldType.COUNT, Source.BEHAVIOUR, Set.of("sku", "category", "window")),
     LAST_EVENT_AT("behaviour.last_event_at", FieldType.TIMESTAMP, Source.BEHAVIOUR, Set.of("event")),
     CART_ABANDONED_AT("behaviour.cart_abandoned_at", FieldType.TIMESTAMP, Source.BEHAVIOUR);

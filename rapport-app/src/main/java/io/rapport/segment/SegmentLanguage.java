@@ -140,6 +140,12 @@ final class SegmentLanguage {
                                 + "as product_view: lower-case letters, digits, _ or ., starting with a letter");
                     }
                 }
+                case "per" -> {
+                    if (!text.equals("sku") && !text.equals("category")) {
+                        throw problem("invalid-value", path + ".per", "'per' at " + path + " is sku or category: the "
+                                + "condition holds when the count of some single SKU (or category) passes");
+                    }
+                }
                 case "purpose" -> enumValue(Purpose.class, text, path + ".purpose");
                 case "channel" -> enumValue(ContactChannel.class, text, path + ".channel");
                 default -> { }
@@ -154,6 +160,9 @@ final class SegmentLanguage {
         if (field == SegmentField.EVENTS && !parameters.containsKey("event")) {
             throw problem("missing-value", path + ".event", "'behaviour.events' at " + path + " needs 'event' (an event "
                     + "type such as product_view)");
+        }
+        if (parameters.containsKey("per") && (parameters.containsKey("sku") || parameters.containsKey("category"))) {
+            throw problem("invalid-value", path + ".per", "Give either 'per' or a 'sku' / 'category' at " + path);
         }
         if (parameters.containsKey("sku") && parameters.containsKey("category")) {
             throw problem("invalid-value", path + ".category", "Give either 'sku' or 'category' at " + path + ", not both");

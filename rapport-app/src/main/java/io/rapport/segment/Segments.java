@@ -159,6 +159,27 @@ public class Segments {
         return find(id);
     }
 
+    /**
+     * Saves the audiences brands ask for most (classpath segment/examples.json, documented in docs/segments.md) as
+     * dynamic segments; one already saved under the same name is left alone.
+     */
+    @Transactional
+    public List<View> saveExamples(Actor actor) throws IOException {
+        JsonNode examples;
+        try (var in = Segments.class.getResourceAsStream("/segment/examples.json")) {
+            examples = json.readTree(in);
+        }
+        List<String> names = store.all().stream().map(SegmentStore.Row::name).toList();
+        List<View> saved = new ArrayList<>();
+        for (JsonNode example : examples) {
+            if (!names.contains(example.get("name").asString())) {
+                saved.add(create(new Request(example.get("name").asString(), example.get("description").asString(),
+                        "dynamic", example.get("definition")), actor));
+            }
+        }
+        return saved;
+    }
+
     @Transactional
     public View update(long id, Request request, Actor actor) {
         SegmentStore.Row existing = row(id);

@@ -85,6 +85,9 @@ abstract class SegmentTests extends SegmentFixtures {
 
         assertThat(count("{\"field\":\"behaviour.events\",\"event\":\"product_view\",\"sku\":\"V-" + source
                 + "\",\"window\":{\"in_last_days\":7},\"op\":\"gt\",\"value\":5}")).isEqualTo(1);
+        // some single product viewed more than 5 times: c0 (c1 viewed two products 3 times each)
+        assertThat(count("{\"field\":\"behaviour.events\",\"event\":\"product_view\",\"per\":\"sku\","
+                + "\"window\":{\"in_last_days\":7},\"op\":\"gt\",\"value\":5}")).isEqualTo(1);
         assertThat(count("{\"field\":\"behaviour.events\",\"event\":\"product_view\",\"category\":\"kettle\","
                 + "\"window\":{\"in_last_days\":7},\"op\":\"gt\",\"value\":5}")).isEqualTo(2); // c0 and c1 (3 + 3)
         assertThat(count("{\"field\":\"behaviour.events\",\"event\":\"product_view\","
