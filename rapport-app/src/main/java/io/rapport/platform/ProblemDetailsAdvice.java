@@ -56,6 +56,11 @@ class ProblemDetailsAdvice {
             problem.setProperty("field", field);
             return problem;
         }
+        if (cause instanceof JacksonException json && json.getLocation() == null) {
+            // limits checked before a location exists (nesting depth, name length)
+            return problem(HttpStatus.BAD_REQUEST, "malformed-json", "Request body is not acceptable JSON: "
+                    + json.getOriginalMessage());
+        }
         if (cause instanceof JacksonException json) {
             var location = json.getLocation();
             ProblemDetail problem = problem(HttpStatus.BAD_REQUEST, "malformed-json",

@@ -84,6 +84,18 @@ public class ProductCatalog {
                         r.get(MAINTENANCE), r.get(WARRANTY), r.get(CONSUMABLE_FOR)));
     }
 
+    /** The category of each known SKU among these (SKUs without a product or category are left out). */
+    public java.util.Map<String, String> categories(java.util.Collection<String> skus) {
+        java.util.Map<String, String> categories = new java.util.HashMap<>();
+        List<String> distinct = skus.stream().distinct().toList();
+        for (int from = 0; from < distinct.size(); from += 1000) {
+            db.select(SKU, CATEGORY).from(ITEM).where(SKU.in(distinct.subList(from, Math.min(distinct.size(), from + 1000))))
+                    .and(CATEGORY.isNotNull())
+                    .forEach(r -> categories.put(r.get(SKU), r.get(CATEGORY)));
+        }
+        return categories;
+    }
+
     public int count() {
         return db.fetchCount(ITEM);
     }

@@ -223,6 +223,7 @@ public class ScoringRuns {
                     .set(R_CHURN_NOTE, churnResult.note().map(ScoringRuns::clip).orElse(null))
                     .set(R_FINISHED, OffsetDateTime.now(clock)).where(R_ID.eq(id)).execute();
             publish(id, asOf, in, scores, previous);
+            events.publishEvent(new ScoresRefreshed(id, asOf));
             log.info("scoring run {} as of {}: {} customers scored", id, asOf, in.size);
         } catch (RuntimeException | Error e) {
             log.warn("scoring run {} failed", id, e);
