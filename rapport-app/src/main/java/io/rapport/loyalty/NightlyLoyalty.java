@@ -1,0 +1,83 @@
+package io.rapport.loyalty;
+
+import static io.rapport.loyalty.LoyaltyTables.*;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The programme's nightly work, at {@code rapport.loyalty.cron} in the brand's time zone ({@code -} turns it off):
+ * release pending points and expire lots that are due, pay referrals, expire coupons, re-evaluate tiers. Members are
+ * handled in pages, each page in a transaction of its own, each member under its row lock.
+ */
+@Service
+public class NightlyLoyalty {
+
+    private static final Logger log = LoggerFactory.getLogger(NightlyLoyalty.class);
+    static final int PAGE = 500;
+
+    private final DSLContext db;
+    private final Clock clock;
+    private final PointsLedger ledger;
+    private final Tiers tiers;
+    private final Rewards rewards;
+    private final Referrals referrals;
+    private final Programme programme;
+    private final TransactionTemplate transactions;
+
+    NightlyLoyalty(DSLContext db, Clock clock, PointsLedger ledger, Tiers tiers, Rewards rewards, Referrals referrals,
+                   Programme programme, TransactionTemplate transactions) {
+        this.db = db;
+        this.clock = clock;
+        this.ledger = ledger;
+        this.tiers = tiers;
+        this.rewards = rewards;
+        this.referrals = referrals;
+        this.programme = programme;
+        this.transactions = transactions;
+    }
+
+    public record Report(long membersMaintained, int referralsPaid, int couponsExpired, Tiers.Review tiers) {}
+
+    @Scheduled(cron = "${rapport.loyalty.cron:0 30 2 * * *}", zone = "${rapport.time-zone:Asia/Shanghai}")
+    void scheduled() {
+        Report report = run();
+        log.info("nightly loyalty: {}", report);
+    }
+
+    public Report run() {
+        long maintained = maintainDue();
+        Integer paid = transactions.execute(s -> referrals.payDue());
+        Integer expired = transactions.execute(s -> rewards.expireCoupons());
+        LocalDate today = LocalDate.now(clock.withZone(programme.brandZone()));
+        Tiers.Review review = transactions.execute(s -> tiers.reevaluate(today));
+        return new Report(maintained, paid == null ? 0 : paid, expired == null ? 0 : expired, review);
+    }
+
+    /** Releases and expires what is due for every member whose next release or expiry has come; returns how many. */
+    public long maintainDue() {
+        long after = Long.MIN_VALUE;
+        long count = 0;
+        while (true) {
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            long from = after;
+            List<Long> due = db.select(M_CUSTOMER).from(MEMBER)
+                    .where(M_CUSTOMER.gt(from)).and(M_NEXT_EXPIRY.le(now).or(M_NEXT_RELEASE.le(now)))
+                    .orderBy(M_CUSTOMER).limit(PAGE).fetch(M_CUSTOMER);
+            if (due.isEmpty()) {
+                return count;
+            }
+            transactions.executeWithoutResult(s -> due.forEach(ledger::lock));
+            count += due.size();
+            after = due.getLast();
+        }
+    }
+}
