@@ -40,7 +40,7 @@ public class Charity {
                 "donate:" + Points.key(idempotencyKey), campaign, "donation to " + campaign, "member");
         if (!movement.replayed()) {
             db.insertInto(CHARITY, CH_CAMPAIGN, CH_KIND, CH_CUSTOMER, CH_KEY, CH_POINTS, CH_CREATED)
-                    .values(campaign, "member", customerId, movement.idempotencyKey(), donation,
+                    .values(campaign, "member", customerId, Points.scoped(customerId, movement.idempotencyKey()), donation,
                             OffsetDateTime.now(clock)).execute();
         }
         return movement;

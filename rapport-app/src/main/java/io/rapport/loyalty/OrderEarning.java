@@ -153,7 +153,7 @@ class OrderEarning {
             db.insertInto(CHARITY, CH_CAMPAIGN, CH_KIND, CH_CUSTOMER, CH_KEY, CH_AMOUNT, CH_CREATED)
                     .values(charity.campaign(), "brand", m.customerId, "brand:" + key, donation,
                             ledger.now().atOffset(ZoneOffset.UTC))
-                    .onConflictDoNothing().execute();
+                    .onConflict(CH_KEY).doNothing().execute();
         }
     }
 

@@ -63,15 +63,16 @@ public class Points {
     Movement earn(long customerId, long points, String source, String key, String kind, String reason, String actor) {
         requirePositive(points);
         String validSource = source(source);
-        String opKey = key(key);
+        String clientKey = key(key);
+        String opKey = scoped(customerId, clientKey);
         PointsLedger.Locked m = ledger.lock(customerId);
         Optional<List<? extends Record>> replay = ledger.replay(m, opKey, kind);
         if (replay.isPresent()) {
-            return movement(m, opKey, kind, replay.get(), true);
+            return movement(m, clientKey, kind, replay.get(), true);
         }
         Instant now = ledger.now();
         ledger.earn(m, new PointsLedger.Earn(kind, validSource, points, false, now, now, null, reason, actor, opKey));
-        return new Movement(customerId, opKey, kind, points, balance(m), false);
+        return new Movement(customerId, clientKey, kind, points, balance(m), false);
     }
 
     /**
@@ -96,14 +97,15 @@ public class Points {
     Movement spend(long customerId, long points, String kind, String source, String key, String reference,
                    String reason, String actor) {
         requirePositive(points);
-        String opKey = key(key);
+        String clientKey = key(key);
+        String opKey = scoped(customerId, clientKey);
         PointsLedger.Locked m = ledger.lock(customerId);
         Optional<List<? extends Record>> replay = ledger.replay(m, opKey, kind);
         if (replay.isPresent()) {
-            return movement(m, opKey, kind, replay.get(), true);
+            return movement(m, clientKey, kind, replay.get(), true);
         }
         ledger.spend(m, kind, source, points, opKey, reference, reason, actor);
-        return new Movement(customerId, opKey, kind, -points, balance(m), false);
+        return new Movement(customerId, clientKey, kind, -points, balance(m), false);
     }
 
     /** The balance as of now (due releases and expiries applied first). */
@@ -182,6 +184,11 @@ public class Points {
                     "An idempotency key of 1 to 150 characters is required, so a retried request is done once");
         }
         return key.strip();
+    }
+
+    /** Callers' keys are scoped to the member: two members' "r1" are two operations. */
+    static String scoped(long customerId, String key) {
+        return customerId + ":" + key;
     }
 
     static String source(String source) {

@@ -108,7 +108,7 @@ public class Rewards {
     }
 
     private Redemption take(long customerId, String rewardCode, String idempotencyKey, String actor, boolean pay) {
-        String key = (pay ? "redeem:" : "issue:") + Points.key(idempotencyKey);
+        String key = (pay ? "redeem:" : "issue:") + Points.scoped(customerId, Points.key(idempotencyKey));
         PointsLedger.Locked m = ledger.lock(customerId);
         Optional<Coupon> earlier = db.selectFrom(COUPON).where(C_KEY.eq(key)).fetchOptional(Rewards::coupon);
         if (earlier.isPresent()) {
