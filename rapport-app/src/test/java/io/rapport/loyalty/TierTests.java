@@ -46,7 +46,7 @@ abstract class TierTests extends LoyaltyTest {
         orders(sale(source + "-o1", "down", T.minus(Duration.ofDays(3)), "3500"));
         assertThat(tiers.of(id).orElseThrow().tier()).isEqualTo("gold");
 
-        // eleven months and more on, the February spend has left the rolling window, but the review date has not come
+        // before the review date nothing moves down, whatever the window holds
         clock.set(T.atOffset(ZoneOffset.UTC).plusMonths(11).plusDays(25).toInstant());
         nightly.run();
         assertThat(tiers.of(id).orElseThrow().tier()).as("before the review date").isEqualTo("gold");
