@@ -83,6 +83,8 @@ class OrderEarning {
                         && !"return".equals(l.kind()) && !"cancellation".equals(l.kind())).toList();
                 if (!sales.isEmpty()) {
                     earn(m, sales, zone, calendar, categories);
+                    // an upgrade counts from the next order on, also within one imported chunk
+                    tiers.upgradeIfQualified(m);
                 }
                 for (OrderLinesStored.Line line : order) {
                     if (line.netAmount().signum() < 0) {
