@@ -23,6 +23,7 @@ public class NightlyLoyalty {
 
     private static final Logger log = LoggerFactory.getLogger(NightlyLoyalty.class);
     static final int PAGE = 500;
+    static final int EXPIRY_PAGE = 1_000;
 
     private final DSLContext db;
     private final Clock clock;
@@ -62,21 +63,36 @@ public class NightlyLoyalty {
         return new Report(maintained, paid == null ? 0 : paid, expired == null ? 0 : expired, review);
     }
 
-    /** Releases and expires what is due for every member whose next release or expiry has come; returns how many. */
+    /**
+     * Releases what is due member by member (a release may settle debt), then expires due lots in pages of members
+     * with set-based statements. Returns how many members were handled.
+     */
     public long maintainDue() {
-        long after = Long.MIN_VALUE;
         long count = 0;
+        long after = Long.MIN_VALUE;
         while (true) {
             OffsetDateTime now = OffsetDateTime.now(clock);
             long from = after;
-            List<Long> due = db.select(M_CUSTOMER).from(MEMBER)
-                    .where(M_CUSTOMER.gt(from)).and(M_NEXT_EXPIRY.le(now).or(M_NEXT_RELEASE.le(now)))
+            List<Long> due = db.select(M_CUSTOMER).from(MEMBER).where(M_CUSTOMER.gt(from)).and(M_NEXT_RELEASE.le(now))
                     .orderBy(M_CUSTOMER).limit(PAGE).fetch(M_CUSTOMER);
             if (due.isEmpty()) {
-                return count;
+                break;
             }
             transactions.executeWithoutResult(s -> due.forEach(ledger::lock));
             count += due.size();
+            after = due.getLast();
+        }
+        after = Long.MIN_VALUE;
+        while (true) {
+            OffsetDateTime now = OffsetDateTime.now(clock);
+            long from = after;
+            List<Long> due = db.select(M_CUSTOMER).from(MEMBER).where(M_CUSTOMER.gt(from)).and(M_NEXT_EXPIRY.le(now))
+                    .orderBy(M_CUSTOMER).limit(EXPIRY_PAGE).fetch(M_CUSTOMER);
+            if (due.isEmpty()) {
+                return count;
+            }
+            Integer handled = transactions.execute(s -> ledger.expireDue(due, now.toInstant()));
+            count += handled == null ? 0 : handled;
             after = due.getLast();
         }
     }

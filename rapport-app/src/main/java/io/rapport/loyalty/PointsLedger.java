@@ -150,6 +150,63 @@ class PointsLedger {
     }
 
     /**
+     * Expires the due lots of many members at once (the nightly path): the members' rows are locked together in id
+     * order, then a handful of set-based statements expire their lots, append one ledger part per lot and update the
+     * cached figures. Members with a release due are left to {@link #lock}, which also settles debt. Returns how many
+     * members it handled.
+     */
+    int expireDue(List<Long> customerIds, Instant now) {
+        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+        var locked = db.select(M_CUSTOMER, M_AVAILABLE, M_PENDING).from(MEMBER).where(M_CUSTOMER.in(customerIds))
+                .and(M_NEXT_EXPIRY.le(at)).and(M_NEXT_RELEASE.isNull().or(M_NEXT_RELEASE.gt(at)))
+                .orderBy(M_CUSTOMER).forUpdate().fetch();
+        if (locked.isEmpty()) {
+            return 0;
+        }
+        List<Long> ids = locked.map(r -> r.get(M_CUSTOMER));
+        var due = db.select(LOT_ID, LOT_CUSTOMER, LOT_REMAINING, LOT_STATE).from(LOT).where(LOT_CUSTOMER.in(ids))
+                .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_EXPIRES.le(at)).orderBy(LOT_ID).fetch();
+        java.util.Map<Long, long[]> expired = new java.util.HashMap<>();
+        if (!due.isEmpty()) {
+            db.update(LOT).set(LOT_STATE, EXPIRED).set(LOT_REMAINING, 0L)
+                    .where(LOT_ID.in(due.map(r -> r.get(LOT_ID)))).execute();
+            var insert = db.insertInto(LEDGER, L_CUSTOMER, L_KEY, L_PART, L_KIND, L_SOURCE, L_POINTS, L_PENDING,
+                    L_DEBT, L_QUALIFYING, L_LOT, L_REFERENCE, L_REASON, L_ACTOR, L_CREATED);
+            boolean any = false;
+            for (Record lot : due) {
+                long remaining = lot.get(LOT_REMAINING);
+                if (remaining == 0) {
+                    continue;
+                }
+                boolean pending = PENDING.equals(lot.get(LOT_STATE));
+                long[] sums = expired.computeIfAbsent(lot.get(LOT_CUSTOMER), c -> new long[2]);
+                sums[pending ? 1 : 0] += remaining;
+                insert = insert.values(lot.get(LOT_CUSTOMER), "expire:" + lot.get(LOT_ID), 0, "expire", "expiry",
+                        pending ? 0 : -remaining, pending ? -remaining : 0, 0L, false, lot.get(LOT_ID), null,
+                        "lot expired", "system", at);
+                any = true;
+            }
+            if (any) {
+                insert.execute();
+            }
+        }
+        java.util.Map<Long, OffsetDateTime> next = new java.util.HashMap<>();
+        db.select(LOT_CUSTOMER, DSL.min(LOT_EXPIRES)).from(LOT).where(LOT_CUSTOMER.in(ids))
+                .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_REMAINING.gt(0L)).groupBy(LOT_CUSTOMER)
+                .forEach(r -> next.put(r.value1(), r.value2()));
+        List<org.jooq.Query> updates = new ArrayList<>(locked.size());
+        for (Record m : locked) {
+            long id = m.get(M_CUSTOMER);
+            long[] sums = expired.getOrDefault(id, new long[2]);
+            updates.add(db.update(MEMBER).set(M_AVAILABLE, m.get(M_AVAILABLE) - sums[0])
+                    .set(M_PENDING, m.get(M_PENDING) - sums[1]).set(M_NEXT_EXPIRY, next.get(id))
+                    .where(M_CUSTOMER.eq(id)));
+        }
+        db.batch(updates).execute();
+        return locked.size();
+    }
+
+    /**
      * The earlier result of an operation with this key, if any: a replay answers with it and changes nothing. A key
      * used for another member or another kind of operation is a 409 {@code idempotency-key-reused}.
      */
