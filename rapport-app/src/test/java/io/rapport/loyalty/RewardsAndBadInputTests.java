@@ -126,6 +126,27 @@ abstract class RewardsAndBadInputTests extends LoyaltyTest {
                 Map.of("points", -5, "reason", "x", "idempotencyKey", "same")), 409, "idempotency-key-reused");
     }
 
+    @Autowired
+    LoyaltyPersonalData personalData;
+
+    @Test
+    void should_export_and_erase_a_members_personal_data_keeping_the_ledger_balanced() {
+        long id = richMember("erase", "1000");
+        reward(source + "-E", 100, null);
+        redeem(id, source + "-E", "k1");
+        assertThat(personalData.export(id)).containsKeys("member", "ledger", "coupons");
+
+        assertThat(personalData.erase(id)).isTrue();
+
+        JsonNode card = card(id);
+        assertThat(card.get("member").get("memberNo").asString()).isEqualTo("X" + id);
+        assertThat(card.get("balance").get("points").asLong()).isZero();
+        assertThat(card.get("coupons").get(0).get("status").asString()).isEqualTo("void");
+        assertLedgerConsistent(id);
+        assertThat(personalData.erase(id)).as("again: nothing more to do").isTrue();
+        assertLedgerConsistent(id);
+    }
+
     @Test
     void should_not_let_a_marketer_adjust_points() {
         long id = richMember("role", "100");
