@@ -33,9 +33,11 @@ public class NightlyLoyalty {
     private final Referrals referrals;
     private final Programme programme;
     private final TransactionTemplate transactions;
+    private final io.rapport.customer.CustomerProfiles profiles;
 
     NightlyLoyalty(DSLContext db, Clock clock, PointsLedger ledger, Tiers tiers, Rewards rewards, Referrals referrals,
-                   Programme programme, TransactionTemplate transactions) {
+                   Programme programme, TransactionTemplate transactions,
+                   io.rapport.customer.CustomerProfiles profiles) {
         this.db = db;
         this.clock = clock;
         this.ledger = ledger;
@@ -44,9 +46,11 @@ public class NightlyLoyalty {
         this.referrals = referrals;
         this.programme = programme;
         this.transactions = transactions;
+        this.profiles = profiles;
     }
 
-    public record Report(long membersMaintained, int referralsPaid, int couponsExpired, Tiers.Review tiers) {}
+    public record Report(long membersMaintained, int referralsPaid, int couponsExpired, Tiers.Review tiers,
+                         int birthdayGifts) {}
 
     @Scheduled(cron = "${rapport.loyalty.cron:0 30 2 * * *}", zone = "${rapport.time-zone:Asia/Shanghai}")
     void scheduled() {
@@ -60,7 +64,49 @@ public class NightlyLoyalty {
         Integer expired = transactions.execute(s -> rewards.expireCoupons());
         LocalDate today = LocalDate.now(clock.withZone(programme.brandZone()));
         Tiers.Review review = transactions.execute(s -> tiers.reevaluate(today));
-        return new Report(maintained, paid == null ? 0 : paid, expired == null ? 0 : expired, review);
+        return new Report(maintained, paid == null ? 0 : paid, expired == null ? 0 : expired, review,
+                birthdayGifts(today));
+    }
+
+    /**
+     * Issues the tier's birthday gift (a coupon of its {@code birthdayGift} reward) to members of gift-giving tiers
+     * whose birthday month it is in their own time zone; once per member and year (the coupon's idempotency key).
+     */
+    int birthdayGifts(LocalDate brandToday) {
+        java.util.Map<String, String> gifts = new java.util.HashMap<>();
+        programme.settings().tiers().stream().filter(t -> t.birthdayGift() != null)
+                .forEach(t -> gifts.put(t.code(), t.birthdayGift()));
+        if (gifts.isEmpty()) {
+            return 0;
+        }
+        int issued = 0;
+        long after = Long.MIN_VALUE;
+        while (true) {
+            long from = after;
+            var page = db.select(M_CUSTOMER, M_TIER).from(MEMBER).where(M_TIER.in(gifts.keySet()))
+                    .and(M_STATUS.eq("active")).and(M_CUSTOMER.gt(from)).orderBy(M_CUSTOMER).limit(PAGE).fetch();
+            if (page.isEmpty()) {
+                return issued;
+            }
+            var calendars = profiles.calendars(page.map(r -> r.get(M_CUSTOMER)));
+            for (var r : page) {
+                var calendar = calendars.get(r.get(M_CUSTOMER));
+                if (calendar == null || calendar.birthday().isEmpty()) {
+                    continue;
+                }
+                LocalDate local = LocalDate.now(clock.withZone(calendar.timeZone().orElse(programme.brandZone())));
+                if (calendar.birthday().get().getMonth() != local.getMonth()) {
+                    continue;
+                }
+                try {
+                    var gift = rewards.issue(r.get(M_CUSTOMER), gifts.get(r.get(M_TIER)), "birthday-" + local.getYear());
+                    issued += gift.replayed() ? 0 : 1;
+                } catch (io.rapport.platform.RapportException outOfStockOrGone) {
+                    log.warn("birthday gift for member {} not issued: {}", r.get(M_CUSTOMER), outOfStockOrGone.getMessage());
+                }
+            }
+            after = page.getLast().get(M_CUSTOMER);
+        }
     }
 
     /**

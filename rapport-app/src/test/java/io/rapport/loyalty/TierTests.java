@@ -64,6 +64,27 @@ abstract class TierTests extends LoyaltyTest {
     }
 
     @Test
+    void should_issue_the_tiers_birthday_gift_once_in_the_birthday_month() {
+        programme.update(new ProgrammeSettings(null, null, null, null, null, null, null, null, java.util.List.of(
+                new ProgrammeSettings.Tier("silver", java.math.BigDecimal.ZERO, null, null, null, null),
+                new ProgrammeSettings.Tier("gold", java.math.BigDecimal.valueOf(3000), null, source + "-CAKE", null,
+                        null)), null, null, null, null, null, null, null, null, null, null, null), "test");
+        reward(source + "-CAKE", 0, null);
+        clock.set(T);
+        long id = customer("cake", "1991-02-20", "Asia/Shanghai");
+        long other = customer("nocake", "1991-07-20", "Asia/Shanghai");
+        orders(sale(source + "-o1", "cake", T.minus(Duration.ofDays(3)), "3500")
+                + sale(source + "-o2", "nocake", T.minus(Duration.ofDays(3)), "3500"));
+
+        nightly.run();
+        nightly.run();
+
+        assertThat(card(id).get("coupons")).hasSize(1);
+        assertThat(card(id).get("coupons").get(0).get("rewardCode").asString()).isEqualTo(source + "-CAKE");
+        assertThat(card(other).get("coupons")).as("not her birthday month").isEmpty();
+    }
+
+    @Test
     void should_keep_the_tier_at_review_when_the_member_still_qualifies() {
         clock.set(T);
         long id = customer("keep", null, null);
