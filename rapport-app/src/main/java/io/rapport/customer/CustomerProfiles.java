@@ -87,6 +87,26 @@ public class CustomerProfiles {
         return new Customer360(profile(p, unmasked), identities, summaries.find(id), merges);
     }
 
+    /** What date rules need of a customer (birthday month and day, time zone), without the rest of the profile. */
+    public record Calendar(long customerId, Optional<java.time.MonthDay> birthday, Optional<java.time.ZoneId> timeZone) {}
+
+    /** Birthdays (month and day only) and time zones of these customers; unknown ids are left out. Not audited. */
+    public Map<Long, Calendar> calendars(java.util.Collection<Long> ids) {
+        Map<Long, Calendar> result = new java.util.HashMap<>();
+        for (Record r : db.select(P_ID, P_BIRTHDAY, P_TIME_ZONE).from(PROFILE).where(P_ID.in(ids)).fetch()) {
+            Optional<java.time.ZoneId> zone = Optional.ofNullable(r.get(P_TIME_ZONE)).flatMap(z -> {
+                try {
+                    return Optional.of(java.time.ZoneId.of(z));
+                } catch (java.time.DateTimeException unknownZone) {
+                    return Optional.empty();
+                }
+            });
+            result.put(r.get(P_ID), new Calendar(r.get(P_ID),
+                    Optional.ofNullable(r.get(P_BIRTHDAY)).map(java.time.MonthDay::from), zone));
+        }
+        return result;
+    }
+
     /** Active customers (merged profiles are not counted). */
     public long count() {
         return db.fetchCount(PROFILE, P_STATUS.eq("active"));

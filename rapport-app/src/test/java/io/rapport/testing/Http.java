@@ -70,6 +70,18 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    public Response putJson(String path, Object value) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(value instanceof String text ? text : JSON.writeValueAsString(value))));
+    }
+
+    /** A JSON POST with extra headers (e.g. a partner's signature). */
+    public Response postJson(String path, String json, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path).header("Content-Type", "application/json");
+        headers.forEach(builder::header);
+        return send(builder.POST(HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     /** A JSON POST sent in chunks, without announcing its length. */
     public Response postJsonStreamed(String path, String json) {
         byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);

@@ -1,0 +1,372 @@
+package io.rapport.loyalty;
+
+import static io.rapport.loyalty.LoyaltyTables.*;
+
+import io.rapport.platform.RapportException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * The points ledger's mechanics. Every change of points is appended as ledger parts under one idempotency key; lots
+ * record what was earned together and how much of it is left. The member row is the lock: every operation first takes
+ * it with {@code SELECT ... FOR UPDATE}, so concurrent operations on one member run one after another and the cached
+ * figures on the row always equal the ledger sums. Callers run these methods inside a transaction.
+ */
+@Component
+class PointsLedger {
+
+    static final String PENDING = "pending";
+    static final String AVAILABLE = "available";
+    static final String EXPIRED = "expired";
+
+    private final DSLContext db;
+    private final Clock clock;
+    private final Programme programme;
+
+    PointsLedger(DSLContext db, Clock clock, Programme programme) {
+        this.db = db;
+        this.clock = clock;
+        this.programme = programme;
+    }
+
+    /** A member's figures while their row is locked; {@link #save} writes them back. */
+    static final class Locked {
+        final long customerId;
+        final String memberNo;
+        String tier;
+        long available;
+        long pending;
+        long debt;
+        OffsetDateTime nextRelease;
+        OffsetDateTime nextExpiry;
+        OffsetDateTime firstOrderAt;
+
+        Locked(Record r) {
+            customerId = r.get(M_CUSTOMER);
+            memberNo = r.get(M_NO);
+            tier = r.get(M_TIER);
+            available = r.get(M_AVAILABLE);
+            pending = r.get(M_PENDING);
+            debt = r.get(M_DEBT);
+            nextRelease = r.get(M_NEXT_RELEASE);
+            nextExpiry = r.get(M_NEXT_EXPIRY);
+            firstOrderAt = r.get(M_FIRST_ORDER);
+        }
+    }
+
+    /** One ledger part before it is written. */
+    record Part(String kind, String source, long points, long pending, long debt, boolean qualifying, Long lotId,
+                String reference, String reason) {}
+
+    /** What an operation requests; {@code availableAt} later than now makes the earned points pending. */
+    record Earn(String kind, String source, long points, boolean qualifying, Instant earnedAt, Instant availableAt,
+                String reference, String reason, String actor, String key) {}
+
+    Instant now() {
+        return clock.instant();
+    }
+
+    /** Locks the member row (404 {@code member-not-found} when there is none) and applies due releases and expiries. */
+    Locked lock(long customerId) {
+        Record row = db.select(M_CUSTOMER, M_NO, M_TIER, M_AVAILABLE, M_PENDING, M_DEBT, M_NEXT_RELEASE, M_NEXT_EXPIRY,
+                        M_FIRST_ORDER).from(MEMBER).where(M_CUSTOMER.eq(customerId)).forUpdate().fetchOne();
+        if (row == null) {
+            throw new RapportException(HttpStatus.NOT_FOUND, "member-not-found",
+                    "Customer " + customerId + " is not a loyalty member").with("customerId", customerId);
+        }
+        Locked member = new Locked(row);
+        maintain(member, now());
+        return member;
+    }
+
+    /** Releases pending lots whose return window has passed and expires lots past their date, as of {@code now}. */
+    boolean maintain(Locked m, Instant now) {
+        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+        boolean changed = false;
+        if (m.nextRelease != null && !m.nextRelease.isAfter(at)) {
+            release(m, at);
+            changed = true;
+        }
+        if (m.nextExpiry != null && !m.nextExpiry.isAfter(at)) {
+            expire(m, at);
+            changed = true;
+        }
+        if (changed) {
+            save(m);
+        }
+        return changed;
+    }
+
+    private void release(Locked m, OffsetDateTime at) {
+        List<? extends Record> due = db.select(LOT_ID, LOT_REMAINING, LOT_QUALIFYING).from(LOT)
+                .where(LOT_CUSTOMER.eq(m.customerId)).and(LOT_STATE.eq(PENDING)).and(LOT_AVAILABLE_AT.le(at))
+                .and(LOT_EXPIRES.gt(at)).orderBy(LOT_ID).fetch();
+        for (Record lot : due) {
+            long remaining = lot.get(LOT_REMAINING);
+            long lotId = lot.get(LOT_ID);
+            List<Part> parts = new ArrayList<>();
+            parts.add(new Part("release", "return-window", remaining, -remaining, 0, lot.get(LOT_QUALIFYING), lotId,
+                    null, "return window passed"));
+            long settled = Math.min(remaining, m.debt);
+            if (settled > 0) {
+                parts.add(new Part("debt-settled", "return-window", -settled, 0, -settled, false, lotId, null,
+                        "earned points settle the debt left by a return"));
+            }
+            db.update(LOT).set(LOT_STATE, AVAILABLE).set(LOT_REMAINING, remaining - settled)
+                    .where(LOT_ID.eq(lotId)).execute();
+            append(m, "release:" + lotId, parts, "system");
+        }
+        m.nextRelease = db.select(DSL.min(LOT_AVAILABLE_AT)).from(LOT).where(LOT_CUSTOMER.eq(m.customerId))
+                .and(LOT_STATE.eq(PENDING)).fetchOne(0, OffsetDateTime.class);
+    }
+
+    private void expire(Locked m, OffsetDateTime at) {
+        List<? extends Record> due = db.select(LOT_ID, LOT_REMAINING, LOT_STATE).from(LOT)
+                .where(LOT_CUSTOMER.eq(m.customerId)).and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_EXPIRES.le(at))
+                .orderBy(LOT_EXPIRES, LOT_ID).fetch();
+        for (Record lot : due) {
+            long remaining = lot.get(LOT_REMAINING);
+            long lotId = lot.get(LOT_ID);
+            boolean pending = PENDING.equals(lot.get(LOT_STATE));
+            db.update(LOT).set(LOT_STATE, EXPIRED).set(LOT_REMAINING, 0L).where(LOT_ID.eq(lotId)).execute();
+            if (remaining > 0) {
+                append(m, "expire:" + lotId, List.of(new Part("expire", "expiry", pending ? 0 : -remaining,
+                        pending ? -remaining : 0, 0, false, lotId, null, "lot expired")), "system");
+            }
+        }
+        m.nextExpiry = db.select(DSL.min(LOT_EXPIRES)).from(LOT).where(LOT_CUSTOMER.eq(m.customerId))
+                .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_REMAINING.gt(0L)).fetchOne(0, OffsetDateTime.class);
+    }
+
+    /**
+     * Expires the due lots of many members at once (the nightly path): the members' rows are locked together in id
+     * order, then a handful of set-based statements expire their lots, append one ledger part per lot and update the
+     * cached figures. Members with a release due are left to {@link #lock}, which also settles debt. Returns how many
+     * members it handled.
+     */
+    int expireDue(List<Long> customerIds, Instant now) {
+        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+        var locked = db.select(M_CUSTOMER, M_AVAILABLE, M_PENDING).from(MEMBER).where(M_CUSTOMER.in(customerIds))
+                .and(M_NEXT_EXPIRY.le(at)).and(M_NEXT_RELEASE.isNull().or(M_NEXT_RELEASE.gt(at)))
+                .orderBy(M_CUSTOMER).forUpdate().fetch();
+        if (locked.isEmpty()) {
+            return 0;
+        }
+        List<Long> ids = locked.map(r -> r.get(M_CUSTOMER));
+        var due = db.select(LOT_ID, LOT_CUSTOMER, LOT_REMAINING, LOT_STATE).from(LOT).where(LOT_CUSTOMER.in(ids))
+                .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_EXPIRES.le(at)).orderBy(LOT_ID).fetch();
+        java.util.Map<Long, long[]> expired = new java.util.HashMap<>();
+        if (!due.isEmpty()) {
+            db.update(LOT).set(LOT_STATE, EXPIRED).set(LOT_REMAINING, 0L)
+                    .where(LOT_ID.in(due.map(r -> r.get(LOT_ID)))).execute();
+            var insert = db.insertInto(LEDGER, L_CUSTOMER, L_KEY, L_PART, L_KIND, L_SOURCE, L_POINTS, L_PENDING,
+                    L_DEBT, L_QUALIFYING, L_LOT, L_REFERENCE, L_REASON, L_ACTOR, L_CREATED);
+            boolean any = false;
+            for (Record lot : due) {
+                long remaining = lot.get(LOT_REMAINING);
+                if (remaining == 0) {
+                    continue;
+                }
+                boolean pending = PENDING.equals(lot.get(LOT_STATE));
+                long[] sums = expired.computeIfAbsent(lot.get(LOT_CUSTOMER), c -> new long[2]);
+                sums[pending ? 1 : 0] += remaining;
+                insert = insert.values(lot.get(LOT_CUSTOMER), "expire:" + lot.get(LOT_ID), 0, "expire", "expiry",
+                        pending ? 0 : -remaining, pending ? -remaining : 0, 0L, false, lot.get(LOT_ID), null,
+                        "lot expired", "system", at);
+                any = true;
+            }
+            if (any) {
+                insert.execute();
+            }
+        }
+        java.util.Map<Long, OffsetDateTime> next = new java.util.HashMap<>();
+        db.select(LOT_CUSTOMER, DSL.min(LOT_EXPIRES)).from(LOT).where(LOT_CUSTOMER.in(ids))
+                .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_REMAINING.gt(0L)).groupBy(LOT_CUSTOMER)
+                .forEach(r -> next.put(r.value1(), r.value2()));
+        List<org.jooq.Query> updates = new ArrayList<>(locked.size());
+        for (Record m : locked) {
+            long id = m.get(M_CUSTOMER);
+            long[] sums = expired.getOrDefault(id, new long[2]);
+            updates.add(db.update(MEMBER).set(M_AVAILABLE, m.get(M_AVAILABLE) - sums[0])
+                    .set(M_PENDING, m.get(M_PENDING) - sums[1]).set(M_NEXT_EXPIRY, next.get(id))
+                    .where(M_CUSTOMER.eq(id)));
+        }
+        db.batch(updates).execute();
+        return locked.size();
+    }
+
+    /**
+     * The earlier result of an operation with this key, if any: a replay answers with it and changes nothing. A key
+     * used for another member or another kind of operation is a 409 {@code idempotency-key-reused}.
+     */
+    Optional<List<? extends Record>> replay(Locked m, String key, String kind) {
+        List<? extends Record> parts = db.select(L_CUSTOMER, L_KIND, L_POINTS, L_PENDING, L_DEBT, L_LOT).from(LEDGER)
+                .where(L_KEY.eq(key)).orderBy(L_PART).fetch();
+        if (parts.isEmpty()) {
+            return Optional.empty();
+        }
+        Record first = parts.getFirst();
+        if (first.get(L_CUSTOMER) != m.customerId || !first.get(L_KIND).equals(kind)) {
+            throw new RapportException(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency key '" + key
+                    + "' was already used for another operation (" + first.get(L_KIND) + ")").with("idempotencyKey", key);
+        }
+        return Optional.of(parts);
+    }
+
+    /** Earns points into a new lot (pending until {@code availableAt}); earned points first settle any debt. */
+    long earn(Locked m, Earn e) {
+        Instant now = now();
+        ProgrammeSettings settings = programme.settings();
+        OffsetDateTime earnedAt = e.earnedAt().atOffset(ZoneOffset.UTC);
+        OffsetDateTime expires = earnedAt.plusMonths(settings.expiryMonths());
+        boolean pending = e.availableAt().isAfter(now);
+        long settled = pending ? 0 : Math.min(e.points(), m.debt);
+        Long lotId = db.insertInto(LOT, LOT_CUSTOMER, LOT_SOURCE, LOT_POINTS, LOT_REMAINING, LOT_QUALIFYING, LOT_STATE,
+                        LOT_EARNED, LOT_AVAILABLE_AT, LOT_EXPIRES)
+                .values(m.customerId, e.source(), e.points(), e.points() - settled, e.qualifying(),
+                        pending ? PENDING : AVAILABLE, earnedAt, e.availableAt().atOffset(ZoneOffset.UTC), expires)
+                .returning(LOT_ID).fetchOne(LOT_ID);
+        List<Part> parts = new ArrayList<>();
+        parts.add(new Part(e.kind(), e.source(), pending ? 0 : e.points(), pending ? e.points() : 0, 0, e.qualifying(),
+                lotId, e.reference(), e.reason()));
+        if (settled > 0) {
+            parts.add(new Part("debt-settled", e.source(), -settled, 0, -settled, false, lotId, e.reference(),
+                    "earned points settle the debt left by a return"));
+        }
+        append(m, e.key(), parts, e.actor());
+        if (pending && (m.nextRelease == null || m.nextRelease.isAfter(e.availableAt().atOffset(ZoneOffset.UTC)))) {
+            m.nextRelease = e.availableAt().atOffset(ZoneOffset.UTC);
+        }
+        if (m.nextExpiry == null || m.nextExpiry.isAfter(expires)) {
+            m.nextExpiry = expires;
+        }
+        // a lot that is already past its expiry (an old order imported late) expires at once
+        maintain(m, now);
+        save(m);
+        return lotId;
+    }
+
+    /**
+     * Spends available points, oldest lot first (by expiry, then age). 409 {@code insufficient-points} when the
+     * member's spendable points do not cover it; nothing is written then.
+     */
+    void spend(Locked m, String kind, String source, long points, String key, String reference, String reason,
+               String actor) {
+        long spendable = m.available - (programme.settings().negativeBalance()
+                == ProgrammeSettings.NegativeBalance.ALLOW ? m.debt : 0);
+        if (points > spendable) {
+            throw new RapportException(HttpStatus.CONFLICT, "insufficient-points", "Member " + m.memberNo + " has "
+                    + Math.max(spendable, 0) + " points available, " + points + " needed")
+                    .with("available", Math.max(spendable, 0)).with("needed", points);
+        }
+        List<Part> parts = new ArrayList<>();
+        long left = draw(m, points, null, kind, source, reference, reason, parts);
+        if (left > 0) {
+            throw new IllegalStateException("member " + m.customerId + ": lots hold less than the cached balance");
+        }
+        append(m, key, parts, actor);
+        save(m);
+    }
+
+    /**
+     * Reverses points of an order (a return): from the order's own lot first (pending or available), then from other
+     * available lots oldest first; what is left (already spent) becomes debt, or under {@code ALLOW} a negative balance.
+     */
+    void reverse(Locked m, long points, Long orderLot, String key, String reference, String actor) {
+        List<Part> parts = new ArrayList<>();
+        long left = points;
+        if (orderLot != null) {
+            Record lot = db.select(LOT_REMAINING, LOT_STATE).from(LOT).where(LOT_ID.eq(orderLot)).fetchOne();
+            if (lot != null && !EXPIRED.equals(lot.get(LOT_STATE)) && lot.get(LOT_REMAINING) > 0) {
+                long take = Math.min(left, lot.get(LOT_REMAINING));
+                boolean pending = PENDING.equals(lot.get(LOT_STATE));
+                db.update(LOT).set(LOT_REMAINING, LOT_REMAINING.minus(take)).where(LOT_ID.eq(orderLot)).execute();
+                parts.add(new Part("reverse", "return", pending ? 0 : -take, pending ? -take : 0, 0, true, orderLot,
+                        reference, "return of a rewarded order"));
+                left -= take;
+            }
+        }
+        left = draw(m, left, orderLot, "reverse", "return", reference, "return of a rewarded order", parts);
+        if (left > 0) {
+            parts.add(new Part("reverse-debt", "return", 0, 0, left, false, null, reference,
+                    "points of the returned order were already spent"));
+        }
+        append(m, key, parts, actor);
+        save(m);
+    }
+
+    /** Takes points from available lots oldest first, except {@code skipLot}; returns what could not be taken. */
+    private long draw(Locked m, long points, Long skipLot, String kind, String source, String reference, String reason,
+                      List<Part> parts) {
+        long left = points;
+        if (left <= 0) {
+            return 0;
+        }
+        var lots = db.select(LOT_ID, LOT_REMAINING).from(LOT).where(LOT_CUSTOMER.eq(m.customerId))
+                .and(LOT_STATE.eq(AVAILABLE)).and(LOT_REMAINING.gt(0L))
+                .and(skipLot == null ? DSL.noCondition() : LOT_ID.ne(skipLot))
+                .orderBy(LOT_EXPIRES, LOT_ID).fetch();
+        var update = new ArrayList<org.jooq.Query>();
+        for (Record lot : lots) {
+            if (left == 0) {
+                break;
+            }
+            long take = Math.min(left, lot.get(LOT_REMAINING));
+            update.add(db.update(LOT).set(LOT_REMAINING, lot.get(LOT_REMAINING) - take)
+                    .where(LOT_ID.eq(lot.get(LOT_ID))));
+            parts.add(new Part(kind, source, -take, 0, 0, false, lot.get(LOT_ID), reference, reason));
+            left -= take;
+        }
+        if (update.size() == 1) {
+            update.getFirst().execute();
+        } else if (!update.isEmpty()) {
+            db.batch(update).execute();
+        }
+        return left;
+    }
+
+    /** Appends parts and applies their sums to the member's figures. */
+    private void append(Locked m, String key, List<Part> parts, String actor) {
+        for (Part p : parts) {
+            m.available += p.points();
+            m.pending += p.pending();
+            m.debt += p.debt();
+        }
+        insertParts(m.customerId, key, parts, actor);
+    }
+
+    private void insertParts(long customerId, String key, List<Part> parts, String actor) {
+        OffsetDateTime now = now().atOffset(ZoneOffset.UTC);
+        var insert = db.insertInto(LEDGER, L_CUSTOMER, L_KEY, L_PART, L_KIND, L_SOURCE, L_POINTS, L_PENDING, L_DEBT,
+                L_QUALIFYING, L_LOT, L_REFERENCE, L_REASON, L_ACTOR, L_CREATED);
+        for (int i = 0; i < parts.size(); i++) {
+            Part p = parts.get(i);
+            insert = insert.values(customerId, key, i, p.kind(), p.source(), p.points(), p.pending(), p.debt(),
+                    p.qualifying(), p.lotId(), p.reference(), p.reason(), actor, now);
+        }
+        try {
+            insert.execute();
+        } catch (DuplicateKeyException e) {
+            throw new RapportException(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency key '" + key
+                    + "' was already used for another member's operation").with("idempotencyKey", key);
+        }
+    }
+
+    void save(Locked m) {
+        db.update(MEMBER).set(M_AVAILABLE, m.available).set(M_PENDING, m.pending).set(M_DEBT, m.debt)
+                .set(M_NEXT_RELEASE, m.nextRelease).set(M_NEXT_EXPIRY, m.nextExpiry).set(M_TIER, m.tier)
+                .set(M_FIRST_ORDER, m.firstOrderAt)
+                .where(M_CUSTOMER.eq(m.customerId)).execute();
+    }
+}

@@ -1,0 +1,254 @@
+package io.rapport.loyalty;
+
+import static io.rapport.loyalty.LoyaltyTables.*;
+
+import io.rapport.scoring.CustomerScores;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Tiers: qualification by spend (or qualifying points) over a rolling 12 months or the calendar year, upgrade as soon
+ * as a threshold is reached, downgrade only at the review date and after the grace period. Other modules read a
+ * member's tier and perks here (the service desk's SLA reads {@link Perks#priorityService()}).
+ */
+@Service
+public class Tiers {
+
+    static final int PAGE = 5_000;
+
+    private final DSLContext db;
+    private final Clock clock;
+    private final Programme programme;
+    private final CustomerScores scores;
+
+    Tiers(DSLContext db, Clock clock, Programme programme, CustomerScores scores) {
+        this.db = db;
+        this.clock = clock;
+        this.programme = programme;
+        this.scores = scores;
+    }
+
+    /** What a tier gives. */
+    public record Perks(java.math.BigDecimal multiplier, Optional<String> birthdayGift, List<String> freeServices,
+                        boolean priorityService) {}
+
+    /** A member's tier with its perks, and how far they are from the next tier. */
+    public record MemberTier(long customerId, String tier, Perks perks, BigDecimal qualifyingValue,
+                             Optional<String> nextTier, Optional<BigDecimal> toNextTier, LocalDate reviewOn,
+                             Optional<LocalDate> graceUntil) {}
+
+    /** The member's tier and perks; empty for a customer who is not a member. */
+    public Optional<MemberTier> of(long customerId) {
+        Record r = db.select(M_TIER, M_REVIEW, M_GRACE).from(MEMBER).where(M_CUSTOMER.eq(customerId)).fetchOne();
+        if (r == null) {
+            return Optional.empty();
+        }
+        ProgrammeSettings settings = programme.settings();
+        ProgrammeSettings.Tier tier = settings.tier(r.get(M_TIER)).orElse(settings.lowestTier());
+        BigDecimal value = qualifyingValue(customerId, today());
+        int rank = settings.rank(tier.code());
+        Optional<ProgrammeSettings.Tier> next = rank + 1 < settings.tiers().size()
+                ? Optional.of(settings.tiers().get(rank + 1)) : Optional.empty();
+        return Optional.of(new MemberTier(customerId, tier.code(), perks(tier), value, next.map(ProgrammeSettings.Tier::code),
+                next.map(t -> t.threshold().subtract(value).max(BigDecimal.ZERO)), r.get(M_REVIEW),
+                Optional.ofNullable(r.get(M_GRACE))));
+    }
+
+    static Perks perks(ProgrammeSettings.Tier tier) {
+        return new Perks(tier.multiplier(), Optional.ofNullable(tier.birthdayGift()), tier.freeServices(),
+                tier.priorityService());
+    }
+
+    LocalDate today() {
+        return LocalDate.now(clock.withZone(programme.brandZone()));
+    }
+
+    /** Adds spend and qualifying points to the member's month (negative on returns). Caller holds the member lock. */
+    void addQualifying(long customerId, LocalDate day, BigDecimal spend, long points) {
+        LocalDate month = day.withDayOfMonth(1);
+        int updated = db.update(QUALIFYING).set(Q_SPEND, Q_SPEND.plus(spend)).set(Q_POINTS, Q_POINTS.plus(points))
+                .where(Q_CUSTOMER.eq(customerId)).and(Q_MONTH.eq(month)).execute();
+        if (updated == 0) {
+            db.insertInto(QUALIFYING, Q_CUSTOMER, Q_MONTH, Q_SPEND, Q_POINTS).values(customerId, month, spend, points)
+                    .execute();
+        }
+    }
+
+    /** Spend or qualifying points in the qualification window that ends with {@code today}'s month. */
+    BigDecimal qualifyingValue(long customerId, LocalDate today) {
+        ProgrammeSettings settings = programme.settings();
+        Field<BigDecimal> measure = measure(settings);
+        BigDecimal value = db.select(DSL.sum(measure)).from(QUALIFYING).where(Q_CUSTOMER.eq(customerId))
+                .and(Q_MONTH.ge(settings.windowStart(today))).and(Q_MONTH.le(today))
+                .fetchOne(0, BigDecimal.class);
+        return value == null ? BigDecimal.ZERO : value;
+    }
+
+    private static Field<BigDecimal> measure(ProgrammeSettings settings) {
+        return settings.basis() == ProgrammeSettings.Basis.SPEND ? Q_SPEND : Q_POINTS.cast(BigDecimal.class);
+    }
+
+    /** Upgrades at once when the member now qualifies for a higher tier (by value, or by predicted value). */
+    void upgradeIfQualified(PointsLedger.Locked m) {
+        ProgrammeSettings settings = programme.settings();
+        LocalDate today = today();
+        ProgrammeSettings.Tier target = settings.tierFor(qualifyingValue(m.customerId, today));
+        String reason = "qualifying value reached " + target.threshold().toPlainString();
+        Optional<ProgrammeSettings.Tier> predicted = predicted(m.customerId, settings);
+        if (predicted.isPresent() && settings.rank(predicted.get().code()) > settings.rank(target.code())) {
+            target = predicted.get();
+            reason = "predicted lifetime value";
+        }
+        if (settings.rank(target.code()) > settings.rank(m.tier)) {
+            change(m.customerId, m.tier, target.code(), "up", reason, settings.nextReview(today));
+            m.tier = target.code();
+        }
+    }
+
+    private Optional<ProgrammeSettings.Tier> predicted(long customerId, ProgrammeSettings settings) {
+        ProgrammeSettings.PredictedValue rule = settings.predictedValue();
+        if (!rule.enabled()) {
+            return Optional.empty();
+        }
+        return scores.current(customerId).map(CustomerScores.CustomerScore::lifetimeValue)
+                .filter(clv -> clv >= rule.minimumLifetimeValue().doubleValue())
+                .flatMap(clv -> settings.tier(rule.tier()));
+    }
+
+    private void change(long customerId, String from, String to, String direction, String reason, LocalDate review) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        db.update(MEMBER).set(M_TIER, to).set(M_TIER_SINCE, now).set(M_REVIEW, review)
+                .set(M_GRACE, (LocalDate) null).where(M_CUSTOMER.eq(customerId)).execute();
+        db.insertInto(TIER_CHANGE, TC_CUSTOMER, TC_FROM, TC_TO, TC_DIRECTION, TC_REASON, TC_AT)
+                .values(customerId, from, to, direction, reason, now).execute();
+    }
+
+    /** Counts of one re-evaluation. */
+    public record Review(long members, long upgraded, long downgraded, long graceStarted, long extended) {}
+
+    /**
+     * Re-evaluates every member as of {@code today}: upgrades whoever qualifies higher; at the review date a member who
+     * still qualifies keeps the tier for another period, one who does not enters the grace period, and one whose grace
+     * has ended moves to the tier they qualify for. Set-based: pages of members with their window sums, batched writes.
+     */
+    @Transactional
+    public Review reevaluate(LocalDate today) {
+        ProgrammeSettings settings = programme.settings();
+        Field<BigDecimal> measure = measure(settings);
+        var sums = DSL.select(Q_CUSTOMER, DSL.sum(measure).as("value")).from(QUALIFYING)
+                .where(Q_MONTH.ge(settings.windowStart(today))).and(Q_MONTH.le(today)).groupBy(Q_CUSTOMER)
+                .asTable("q");
+        Field<Long> sumCustomer = sums.field(Q_CUSTOMER.getName(), Long.class);
+        Field<BigDecimal> sumValue = sums.field("value", BigDecimal.class);
+        long after = Long.MIN_VALUE;
+        long members = 0;
+        long upgraded = 0;
+        long downgraded = 0;
+        long grace = 0;
+        long extended = 0;
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        while (true) {
+            var rows = db.select(M_CUSTOMER, M_TIER, M_REVIEW, M_GRACE, sumValue).from(MEMBER)
+                    .leftJoin(sums).on(sumCustomer.eq(M_CUSTOMER))
+                    .where(M_CUSTOMER.gt(after)).orderBy(M_CUSTOMER).limit(PAGE).fetch();
+            if (rows.isEmpty()) {
+                break;
+            }
+            List<Query> writes = new ArrayList<>();
+            var changes = db.insertInto(TIER_CHANGE, TC_CUSTOMER, TC_FROM, TC_TO, TC_DIRECTION, TC_REASON, TC_AT);
+            boolean anyChange = false;
+            for (Record r : rows) {
+                members++;
+                long id = r.get(M_CUSTOMER);
+                after = id;
+                String tier = r.get(M_TIER);
+                BigDecimal value = r.get(sumValue) == null ? BigDecimal.ZERO : r.get(sumValue);
+                ProgrammeSettings.Tier qualified = settings.tierFor(value);
+                Optional<ProgrammeSettings.Tier> predicted = predicted(id, settings);
+                if (predicted.isPresent() && settings.rank(predicted.get().code()) > settings.rank(qualified.code())) {
+                    qualified = predicted.get();
+                }
+                int have = settings.rank(tier);
+                int earned = settings.rank(qualified.code());
+                LocalDate review = r.get(M_REVIEW);
+                LocalDate graceUntil = r.get(M_GRACE);
+                if (earned > have) {
+                    writes.add(tierUpdate(id, qualified.code(), now, settings.nextReview(today)));
+                    changes = changes.values(id, tier, qualified.code(), "up", "re-evaluation", now);
+                    anyChange = true;
+                    upgraded++;
+                } else if (review.isAfter(today)) {
+                    continue;
+                } else if (earned == have) {
+                    writes.add(db.update(MEMBER).set(M_REVIEW, settings.nextReview(today))
+                            .set(M_GRACE, (LocalDate) null).where(M_CUSTOMER.eq(id)));
+                    extended++;
+                } else if (graceUntil == null && settings.graceDays() > 0) {
+                    writes.add(db.update(MEMBER).set(M_GRACE, today.plusDays(settings.graceDays()))
+                            .where(M_CUSTOMER.eq(id)));
+                    grace++;
+                } else if (graceUntil == null || !graceUntil.isAfter(today)) {
+                    writes.add(tierUpdate(id, qualified.code(), now, settings.nextReview(today)));
+                    changes = changes.values(id, tier, qualified.code(), "down", "review date passed", now);
+                    anyChange = true;
+                    downgraded++;
+                }
+            }
+            if (anyChange) {
+                writes.add(changes);
+            }
+            if (!writes.isEmpty()) {
+                db.batch(writes).execute();
+            }
+        }
+        return new Review(members, upgraded, downgraded, grace, extended);
+    }
+
+    private Query tierUpdate(long id, String tier, OffsetDateTime now, LocalDate review) {
+        return db.update(MEMBER).set(M_TIER, tier).set(M_TIER_SINCE, now).set(M_REVIEW, review)
+                .set(M_GRACE, (LocalDate) null).where(M_CUSTOMER.eq(id));
+    }
+
+    /** Members per tier now. */
+    public java.util.Map<String, Long> distribution() {
+        java.util.Map<String, Long> result = new java.util.LinkedHashMap<>();
+        programme.settings().tiers().forEach(t -> result.put(t.code(), 0L));
+        db.select(M_TIER, DSL.count()).from(MEMBER).groupBy(M_TIER)
+                .forEach(r -> result.put(r.value1(), r.value2().longValue()));
+        return result;
+    }
+
+    /** Upgrades and downgrades per month (brand time zone), oldest first, over the last {@code months} months. */
+    public List<Movement> movements(int months) {
+        LocalDate from = today().withDayOfMonth(1).minusMonths(months - 1L);
+        var at = db.select(TC_AT, TC_DIRECTION).from(TIER_CHANGE)
+                .where(TC_AT.ge(from.atStartOfDay(programme.brandZone()).toOffsetDateTime())).fetch();
+        java.util.Map<java.time.YearMonth, long[]> counts = new java.util.TreeMap<>();
+        for (int i = 0; i < months; i++) {
+            counts.put(java.time.YearMonth.from(from.plusMonths(i)), new long[2]);
+        }
+        for (Record r : at) {
+            var month = java.time.YearMonth.from(r.get(TC_AT).atZoneSameInstant(programme.brandZone()));
+            long[] c = counts.get(month);
+            if (c != null) {
+                c["up".equals(r.get(TC_DIRECTION)) ? 0 : 1]++;
+            }
+        }
+        return counts.entrySet().stream().map(e -> new Movement(e.getKey().toString(), e.getValue()[0],
+                e.getValue()[1])).toList();
+    }
+
+    public record Movement(String month, long upgrades, long downgrades) {}
+}

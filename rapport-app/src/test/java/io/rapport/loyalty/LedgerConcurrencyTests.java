@@ -1,0 +1,128 @@
+package io.rapport.loyalty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.sum;
+import static org.jooq.impl.DSL.table;
+
+import io.rapport.platform.RapportException;
+import io.rapport.testing.OnH2;
+import io.rapport.testing.OnPostgres;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * Sixteen threads earn, redeem, adjust and expire on one member at once. Nothing may be lost or spent twice, and the
+ * cached balance must equal the ledger at the end.
+ */
+abstract class LedgerConcurrencyTests extends LoyaltyTest {
+
+    static final int THREADS = 16;
+    static final int OPERATIONS = 40;
+
+    @Autowired
+    Rewards rewards;
+    @Autowired
+    NightlyLoyalty nightly;
+
+    @Test
+    void should_never_lose_an_update_or_double_spend_with_16_threads_on_one_member() throws Exception {
+        Instant start = Instant.parse("2026-03-01T00:00:00Z");
+        long id = member("busy");
+        reward(source + "-R25", 25, null);
+        // lots earned 24 months ago, a minute apart: they fall due for expiry one by one while the threads run
+        for (int i = 0; i < 40; i++) {
+            clock.set(start.minus(Duration.ofDays(730)).plus(Duration.ofMinutes(i)));
+            points.grant(id, 10, "campaign", "old-" + i);
+        }
+        clock.set(start);
+        AtomicLong granted = new AtomicLong(400);
+        AtomicLong redeemed = new AtomicLong();
+        AtomicLong adjusted = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        AtomicLong redemptions = new AtomicLong();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> done = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(THREADS)) {
+            for (int t = 0; t < THREADS; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    go.await();
+                    Random random = new Random(thread);
+                    for (int i = 0; i < OPERATIONS; i++) {
+                        String key = thread + "-" + i;
+                        try {
+                            switch (random.nextInt(5)) {
+                                case 0, 1 -> {
+                                    long p = 1 + random.nextInt(30);
+                                    points.grant(id, p, "campaign", "g" + key);
+                                    granted.addAndGet(p);
+                                }
+                                case 2 -> {
+                                    rewards.redeem(id, source + "-R25", "r" + key, "test");
+                                    redeemed.addAndGet(25);
+                                    redemptions.incrementAndGet();
+                                }
+                                case 3 -> {
+                                    long p = 1 + random.nextInt(15);
+                                    points.adjust(id, -p, "concurrency test", "test", "a" + key);
+                                    adjusted.addAndGet(p);
+                                }
+                                default -> {
+                                    clock.advance(Duration.ofSeconds(20));
+                                    nightly.maintainDue();
+                                }
+                            }
+                        } catch (RapportException e) {
+                            assertThat(e.code()).isEqualTo("insufficient-points");
+                            refused.incrementAndGet();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        clock.advance(Duration.ofMinutes(30));
+        points.balance(id); // applies whatever expiry is still due
+
+        assertLedgerConsistent(id);
+        Points.Balance cached = points.cached(id);
+        long expired = -sumOf(id, "expire");
+        assertThat(sumOf(id, "grant")).as("every grant is in the ledger once").isEqualTo(granted.get());
+        assertThat(-sumOf(id, "redeem")).as("every redemption is in the ledger once").isEqualTo(redeemed.get());
+        assertThat(-sumOf(id, "adjust")).isEqualTo(adjusted.get());
+        assertThat(expired).as("only the old lots' leftovers expired").isBetween(0L, 400L);
+        assertThat(cached.points()).isEqualTo(granted.get() - redeemed.get() - adjusted.get() - expired);
+        assertThat(cached.points()).isNotNegative();
+        assertThat(rewards.coupons(id)).as("one coupon per successful redemption").hasSize((int) redemptions.get());
+        assertThat(redemptions.get()).isPositive();
+        assertThat(refused.get() + redemptions.get()).isPositive();
+    }
+
+    long sumOf(long id, String kind) {
+        Long value = db.select(sum(field("points", Long.class)).cast(Long.class)).from(table("loyalty_ledger"))
+                .where(field("customer_id", Long.class).eq(id)).and(field("kind", String.class).eq(kind))
+                .fetchOne(0, Long.class);
+        return value == null ? 0 : value;
+    }
+}
+
+@OnH2
+class LedgerConcurrencyOnH2Test extends LedgerConcurrencyTests {}
+
+@OnPostgres
+class LedgerConcurrencyOnPostgresTest extends LedgerConcurrencyTests {}
