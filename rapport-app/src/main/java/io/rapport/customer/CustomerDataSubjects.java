@@ -84,6 +84,18 @@ class CustomerDataSubjects implements DataSubjects {
         return changed;
     }
 
+    @Override
+    public java.util.List<Long> inactiveSince(java.time.Instant cutoff, int limit) {
+        var at = cutoff.atOffset(java.time.ZoneOffset.UTC);
+        return db.select(CustomerTables.P_ID).from(CustomerTables.PROFILE)
+                .leftJoin(CustomerTables.SUMMARY).on(CustomerTables.S_CUSTOMER.eq(CustomerTables.P_ID))
+                .where(CustomerTables.P_STATUS.eq("active"))
+                .and(CustomerTables.S_LAST.isNull().or(CustomerTables.S_LAST.lt(at)))
+                .and(CustomerTables.S_LAST_INTERACTION.isNull().or(CustomerTables.S_LAST_INTERACTION.lt(at)))
+                .and(org.jooq.impl.DSL.coalesce(CustomerTables.P_REGISTERED_AT, CustomerTables.P_CREATED_AT).lt(at))
+                .orderBy(CustomerTables.P_ID).limit(limit).fetch(CustomerTables.P_ID);
+    }
+
     @EventListener
     void merged(CustomersMerged event) {
         consents.carryOver(event.survivorId(), event.mergedId());

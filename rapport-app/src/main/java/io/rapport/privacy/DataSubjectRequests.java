@@ -236,6 +236,14 @@ public class DataSubjectRequests {
         return steps;
     }
 
+    /** Erases a customer whose retention period ran out (the retention job), audited like an erasure request. */
+    @Transactional
+    public void eraseForRetention(long customer, Actor actor) {
+        List<Step> steps = erase(customer, actor);
+        audit.record(actor, "subject.erasure", "customer", Long.toString(customer), "retention period ran out: "
+                + steps.stream().map(s -> s.category() + " " + s.rows()).reduce((a, b) -> a + "; " + b).orElse(""));
+    }
+
     private void limit(long customer, Field<Boolean> flag) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         if (db.update(SUBJECT).set(flag, true).set(S_UPDATED, now).where(S_CUSTOMER.eq(customer)).execute() == 0) {

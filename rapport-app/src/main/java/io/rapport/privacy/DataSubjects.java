@@ -28,4 +28,10 @@ public interface DataSubjects {
      * @throws IllegalArgumentException naming the field when a field is unknown or its value invalid
      */
     java.util.List<String> rectify(long customerId, java.util.Map<String, String> fields);
+
+    /**
+     * Active customers with no purchase and no interaction since {@code cutoff} and registered (or created) before it,
+     * lowest ids first, at most {@code limit}.
+     */
+    java.util.List<Long> inactiveSince(java.time.Instant cutoff, int limit);
 }
