@@ -19,11 +19,14 @@ class CustomerDataSubjects implements DataSubjects {
     private final CustomerDirectory directory;
     private final IdentityNormalizer normalizer;
     private final ConsentLedger consents;
+    private final org.jooq.DSLContext db;
 
-    CustomerDataSubjects(CustomerDirectory directory, IdentityNormalizer normalizer, ConsentLedger consents) {
+    CustomerDataSubjects(CustomerDirectory directory, IdentityNormalizer normalizer, ConsentLedger consents,
+                         org.jooq.DSLContext db) {
         this.directory = directory;
         this.normalizer = normalizer;
         this.consents = consents;
+        this.db = db;
     }
 
     @Override
@@ -40,6 +43,57 @@ class CustomerDataSubjects implements DataSubjects {
         IdentityKey key = normalizer.of(identityKind, "", value);
         Map<IdentityKey, Long> owners = directory.owners(Set.of(key));
         return Optional.ofNullable(owners.get(key)).flatMap(directory::current);
+    }
+
+    @Override
+    @org.springframework.transaction.annotation.Transactional
+    public java.util.List<String> rectify(long customerId, Map<String, String> fields) {
+        Map<org.jooq.Field<?>, Object> set = new java.util.LinkedHashMap<>();
+        java.util.List<String> changed = new java.util.ArrayList<>();
+        for (var entry : fields.entrySet()) {
+            String value = entry.getValue() == null || entry.getValue().isBlank() ? null : entry.getValue().strip();
+            org.jooq.Field<?> field = switch (entry.getKey()) {
+                case "name" -> CustomerTables.P_NAME;
+                case "gender" -> CustomerTables.P_GENDER;
+                case "city" -> CustomerTables.P_CITY;
+                case "country" -> CustomerTables.P_COUNTRY;
+                case "timeZone" -> CustomerTables.P_TIME_ZONE;
+                case "birthday" -> CustomerTables.P_BIRTHDAY;
+                default -> throw new IllegalArgumentException("Field '" + entry.getKey() + "' cannot be rectified here;"
+                        + " correctable: name, gender, birthday, city, country, timeZone");
+            };
+            Object typed = value;
+            try {
+                if ("birthday".equals(entry.getKey()) && value != null) {
+                    typed = java.time.LocalDate.parse(value);
+                }
+                if ("timeZone".equals(entry.getKey()) && value != null) {
+                    java.time.ZoneId.of(value);
+                }
+            } catch (java.time.DateTimeException e) {
+                throw new IllegalArgumentException("Field '" + entry.getKey() + "' has an invalid value");
+            }
+            if (value != null && value.length() > 200) {
+                throw new IllegalArgumentException("Field '" + entry.getKey() + "' is longer than 200 characters");
+            }
+            set.put(field, typed);
+            changed.add(entry.getKey());
+        }
+        set.put(CustomerTables.P_UPDATED_AT, java.time.OffsetDateTime.now());
+        db.update(CustomerTables.PROFILE).set(set).where(CustomerTables.P_ID.eq(customerId)).execute();
+        return changed;
+    }
+
+    @Override
+    public java.util.List<Long> inactiveSince(java.time.Instant cutoff, int limit) {
+        var at = cutoff.atOffset(java.time.ZoneOffset.UTC);
+        return db.select(CustomerTables.P_ID).from(CustomerTables.PROFILE)
+                .leftJoin(CustomerTables.SUMMARY).on(CustomerTables.S_CUSTOMER.eq(CustomerTables.P_ID))
+                .where(CustomerTables.P_STATUS.eq("active"))
+                .and(CustomerTables.S_LAST.isNull().or(CustomerTables.S_LAST.lt(at)))
+                .and(CustomerTables.S_LAST_INTERACTION.isNull().or(CustomerTables.S_LAST_INTERACTION.lt(at)))
+                .and(org.jooq.impl.DSL.coalesce(CustomerTables.P_REGISTERED_AT, CustomerTables.P_CREATED_AT).lt(at))
+                .orderBy(CustomerTables.P_ID).limit(limit).fetch(CustomerTables.P_ID);
     }
 
     @EventListener

@@ -22,10 +22,12 @@ class AccessController {
 
     private final PlatformUsers users;
     private final ApiKeys apiKeys;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    AccessController(PlatformUsers users, ApiKeys apiKeys) {
+    AccessController(PlatformUsers users, ApiKeys apiKeys, org.springframework.context.ApplicationEventPublisher events) {
         this.users = users;
         this.apiKeys = apiKeys;
+        this.events = events;
     }
 
     /** {@code maySeePersonalData} may be left out: no permission. */
@@ -42,8 +44,12 @@ class AccessController {
 
     @PostMapping("/api/v1/users")
     @ResponseStatus(HttpStatus.CREATED)
-    PlatformUsers.UserView createUser(@Valid @RequestBody NewUser user) {
-        return users.create(user.username(), user.password(), roles(user.roles()), Boolean.TRUE.equals(user.maySeePersonalData()));
+    PlatformUsers.UserView createUser(@Valid @RequestBody NewUser user, Authentication caller) {
+        PlatformUsers.UserView created = users.create(user.username(), user.password(), roles(user.roles()),
+                Boolean.TRUE.equals(user.maySeePersonalData()));
+        events.publishEvent(new AccessChanged(caller.getName(), "user.create", created.username(),
+                "roles " + Role.format(created.roles()) + ", personal data " + created.maySeePersonalData()));
+        return created;
     }
 
     @GetMapping("/api/v1/api-keys")
@@ -54,14 +60,19 @@ class AccessController {
     @PostMapping("/api/v1/api-keys")
     @ResponseStatus(HttpStatus.CREATED)
     ApiKeys.IssuedKey issue(@Valid @RequestBody NewApiKey key, Authentication caller) {
-        return apiKeys.issue(key.name(), roles(key.roles()), Boolean.TRUE.equals(key.maySeePersonalData()),
-                caller.getName());
+        ApiKeys.IssuedKey issued = apiKeys.issue(key.name(), roles(key.roles()),
+                Boolean.TRUE.equals(key.maySeePersonalData()), caller.getName());
+        events.publishEvent(new AccessChanged(caller.getName(), "api-key.issue", Long.toString(issued.key().id()),
+                "'" + issued.key().name() + "' roles " + Role.format(issued.key().roles()) + ", personal data "
+                        + issued.key().maySeePersonalData()));
+        return issued;
     }
 
     @DeleteMapping("/api/v1/api-keys/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void revoke(@PathVariable long id) {
+    void revoke(@PathVariable long id, Authentication caller) {
         apiKeys.revoke(id);
+        events.publishEvent(new AccessChanged(caller.getName(), "api-key.revoke", Long.toString(id), "revoked"));
     }
 
     private static Set<Role> roles(List<String> names) {

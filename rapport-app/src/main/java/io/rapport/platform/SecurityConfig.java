@@ -39,7 +39,7 @@ class SecurityConfig {
 
     @Bean
     @Order(1)
-    SecurityFilterChain api(HttpSecurity http, ApiKeys apiKeys) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, ApiKeys apiKeys, LoginThrottle throttle) throws Exception {
         http.securityMatcher("/api/**")
                 .authorizeHttpRequests(auth -> auth
                         // partners authenticate each request with an HMAC signature the loyalty package checks
@@ -51,6 +51,9 @@ class SecurityConfig {
                         writeProblem(response, HttpStatus.UNAUTHORIZED, "unauthenticated",
                                 "Authentication required: send an X-API-Key header or HTTP Basic credentials")))
                 .addFilterBefore(new ApiKeyFilter(apiKeys), BasicAuthenticationFilter.class)
+                .addFilterBefore(throttle, BasicAuthenticationFilter.class)
+                .headers(headers -> headers.referrerPolicy(referrer -> referrer.policy(
+                        org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)))
                 .exceptionHandling(ex -> ex
                         .authenticationEntryPoint((request, response, e) -> writeProblem(response,
                                 HttpStatus.UNAUTHORIZED, "unauthenticated",
@@ -62,7 +65,7 @@ class SecurityConfig {
 
     @Bean
     @Order(2)
-    SecurityFilterChain console(HttpSecurity http) throws Exception {
+    SecurityFilterChain console(HttpSecurity http, LoginThrottle throttle) throws Exception {
         http.authorizeHttpRequests(auth -> auth
                         .requestMatchers("/login", "/css/**", "/js/**", "/webjars/**", "/favicon.ico", "/error").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
@@ -78,7 +81,16 @@ class SecurityConfig {
                         .contentSecurityPolicy(csp -> csp.policyDirectives(
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                         + "script-src 'self'; frame-ancestors 'none'"))
-                        .frameOptions(frame -> frame.deny()));
+                        .frameOptions(frame -> frame.deny())
+                        // unsubscribe links carry a token in the path: never send it on as a Referer
+                        .referrerPolicy(referrer -> referrer.policy(org.springframework.security.web.header.writers
+                                .ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
+                        .permissionsPolicyHeader(permissions -> permissions.policy(
+                                "camera=(), microphone=(), geolocation=(), payment=()"))
+                        .crossOriginOpenerPolicy(coop -> coop.policy(org.springframework.security.web.header.writers
+                                .CrossOriginOpenerPolicyHeaderWriter.CrossOriginOpenerPolicy.SAME_ORIGIN)))
+                .addFilterBefore(throttle, org.springframework.security.web.authentication
+                        .UsernamePasswordAuthenticationFilter.class);
         return http.build();
     }
 
@@ -119,6 +131,15 @@ class SecurityConfig {
                 SecurityContextHolder.clearContext();
             }
         }
+    }
+
+    /** The throttle runs inside both security chains only, not a second time as a plain servlet filter. */
+    @Bean
+    org.springframework.boot.web.servlet.FilterRegistrationBean<LoginThrottle> loginThrottleRegistration(
+            LoginThrottle throttle) {
+        var registration = new org.springframework.boot.web.servlet.FilterRegistrationBean<>(throttle);
+        registration.setEnabled(false);
+        return registration;
     }
 
     @Bean

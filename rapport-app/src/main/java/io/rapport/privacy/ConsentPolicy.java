@@ -133,6 +133,13 @@ public class ConsentPolicy implements ContactPolicy {
         return matrix;
     }
 
+    /** Customers who may not be profiled at all: restricted, objecting to profiling, or erased (a small set). */
+    public java.util.Set<Long> excludedFromProfiling() {
+        return new java.util.HashSet<>(db.select(S_CUSTOMER).from(SUBJECT)
+                .where(S_RESTRICTED.isTrue().or(S_PROFILING_OBJECTION.isTrue()).or(S_ERASED.isNotNull()))
+                .fetch(S_CUSTOMER));
+    }
+
     private ContactDecision decide(Purpose purpose, Record subject, Record latest) {
         ContactDecision limits = limits(purpose, subject);
         if (!limits.allowed()) {

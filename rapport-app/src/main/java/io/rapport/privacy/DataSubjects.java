@@ -19,4 +19,19 @@ public interface DataSubjects {
      * @throws IllegalArgumentException with a readable message when the value is not a valid identifier of that kind
      */
     Optional<Long> findByIdentity(String kind, String value);
+
+    /**
+     * Corrects profile fields at the customer's request: {@code name}, {@code gender}, {@code birthday} (ISO date),
+     * {@code city}, {@code country}, {@code timeZone}; an empty value clears the field.
+     *
+     * @return the fields changed
+     * @throws IllegalArgumentException naming the field when a field is unknown or its value invalid
+     */
+    java.util.List<String> rectify(long customerId, java.util.Map<String, String> fields);
+
+    /**
+     * Active customers with no purchase and no interaction since {@code cutoff} and registered (or created) before it,
+     * lowest ids first, at most {@code limit}.
+     */
+    java.util.List<Long> inactiveSince(java.time.Instant cutoff, int limit);
 }

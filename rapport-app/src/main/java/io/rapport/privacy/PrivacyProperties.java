@@ -17,6 +17,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param partners        third parties data may be shared with, by code; each needs its own consent (PIPL art. 23),
  *                        and those abroad a separate cross-border consent (PIPL art. 39)
  * @param unsubscribe     one-click unsubscribe links
+ * @param holidays        public holidays falling on weekdays, for deadlines counted in working days (PIPL)
  */
 @ConfigurationProperties("rapport.privacy")
 public record PrivacyProperties(
@@ -24,7 +25,8 @@ public record PrivacyProperties(
         @DefaultValue({"health", "biometrics", "precise_location", "financial_account", "religion", "minor"})
         List<String> sensitiveFields,
         Map<String, Partner> partners,
-        @DefaultValue Unsubscribe unsubscribe) {
+        @DefaultValue Unsubscribe unsubscribe,
+        List<java.time.LocalDate> holidays) {
 
     public PrivacyProperties {
         Map<Purpose, LawfulBasis> bases = new EnumMap<>(Purpose.class);
@@ -38,6 +40,7 @@ public record PrivacyProperties(
         lawfulBasis = Map.copyOf(bases);
         sensitiveFields = sensitiveFields == null ? List.of() : List.copyOf(sensitiveFields);
         partners = partners == null ? Map.of() : Map.copyOf(partners);
+        holidays = holidays == null ? List.of() : List.copyOf(holidays);
     }
 
     public LawfulBasis basis(Purpose purpose) {

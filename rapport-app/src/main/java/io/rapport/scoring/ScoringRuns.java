@@ -66,13 +66,18 @@ public class ScoringRuns {
     private final ObjectMapper json;
     private final Clock clock;
     private final ChurnScoring churn;
+    private final io.rapport.privacy.ConsentPolicy privacy;
+    private final io.rapport.privacy.DataUsage usage;
     private final AtomicBoolean running = new AtomicBoolean();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(Thread.ofPlatform()
             .name("scoring-run").daemon(true).factory());
 
     ScoringRuns(DSLContext db, CustomerSummaries summaries, IngestStatistics statistics, ScoringProperties settings,
                 RapportProperties rapport, ApplicationEventPublisher events, TransactionTemplate transaction,
-                ObjectMapper json, Clock clock, ChurnScoring churn) {
+                ObjectMapper json, Clock clock, ChurnScoring churn, io.rapport.privacy.ConsentPolicy privacy,
+                io.rapport.privacy.DataUsage usage) {
+        this.privacy = privacy;
+        this.usage = usage;
         this.db = db;
         this.summaries = summaries;
         this.statistics = statistics;
@@ -191,7 +196,13 @@ public class ScoringRuns {
         try {
             phase(id, "reading");
             ScoringInputs in = new ScoringInputs(asOf, rapport.timeZone());
-            summaries.forEachActive(in::add);
+            // customers who objected to profiling or asked for restriction are not scored (GDPR art. 18, 21)
+            java.util.Set<Long> excluded = privacy.excludedFromProfiling();
+            summaries.forEachActive(summary -> {
+                if (!excluded.contains(summary.customerId())) {
+                    in.add(summary);
+                }
+            });
             statistics.forEachNetSpend(asOf.minusMonths(12), asOf, (customer, spend) -> {
                 int i = in.indexOf(customer);
                 if (i >= 0) {
@@ -225,6 +236,8 @@ public class ScoringRuns {
             publish(id, asOf, in, scores, previous);
             events.publishEvent(new ScoresRefreshed(id, asOf));
             log.info("scoring run {} as of {}: {} customers scored", id, asOf, in.size);
+            usage.record(java.util.Arrays.stream(in.customerId, 0, in.size).boxed().toList(),
+                    io.rapport.privacy.Purpose.PROFILING, "scoring");
         } catch (RuntimeException | Error e) {
             log.warn("scoring run {} failed", id, e);
             db.deleteFrom(HISTORY).where(historyColumn(RUN_ID, Long.class).eq(id)).execute();
