@@ -77,7 +77,7 @@ public class MessageEvents {
                             ? r.detail().substring(0, 2000) : r.detail())
                     .set(E_OCCURRED, (r.occurredAt() == null ? now.toInstant() : r.occurredAt())
                             .atOffset(ZoneOffset.UTC))
-                    .set(E_RECEIVED, now).onConflictDoNothing().execute();
+                    .set(E_RECEIVED, now).onConflict(E_PROVIDER, E_PROVIDER_ID).doNothing().execute();
             if (inserted == 0) {
                 replayed++;
                 continue;

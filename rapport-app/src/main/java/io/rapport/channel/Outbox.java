@@ -227,7 +227,7 @@ public class Outbox {
                 .set(O_STATUS, status).set(O_SUPPRESSION, reason).set(O_HELD, row.held)
                 .set(O_PLANNED, row.plannedAt.atOffset(ZoneOffset.UTC)).set(O_ATTEMPTS, 0)
                 .set(O_NEXT, row.plannedAt.atOffset(ZoneOffset.UTC)).set(O_CREATED, now)
-                .onConflictDoNothing().execute();
+                .onConflict(O_DEDUPE).doNothing().execute();
         SendOutcome outcome = find(row.request.dedupeKey()).orElseThrow();
         return inserted == 1 ? new SendOutcome(outcome.outboxId(), outcome.status(), outcome.reason(),
                 outcome.heldReason(), outcome.plannedAt(), false) : outcome;

@@ -27,6 +27,9 @@ public class CustomerContacts {
     private static final Set<String> CHINESE = Set.of("cn", "china", "中国", "tw", "taiwan", "hk", "hong kong",
             "mo", "macau", "sg", "singapore");
 
+    private static final Set<String> CHINESE_ZONES = Set.of("Asia/Shanghai", "Asia/Chongqing", "Asia/Harbin",
+            "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei", "PRC");
+
     private final DSLContext db;
 
     CustomerContacts(DSLContext db) {
@@ -34,8 +37,9 @@ public class CustomerContacts {
     }
 
     /**
-     * A customer as a message sees them. {@code language} is {@code zh-CN} or {@code en} when the profile's country
-     * says so, empty when unknown (the template's default applies); the profile keeps no language of its own yet.
+     * A customer as a message sees them. {@code language} is {@code zh-CN} or {@code en} as the profile's country
+     * (or else its time zone) suggests, empty when unknown (the template's default applies); the profile keeps no
+     * language of its own yet.
      */
     public record Contact(long customerId, Optional<String> name, Optional<String> email, Optional<String> phone,
                           Optional<String> appDevice, Optional<String> messagingId, Optional<String> language,
@@ -78,17 +82,21 @@ public class CustomerContacts {
                     Optional.ofNullable(ids.get(IdentityKind.PHONE.name())),
                     Optional.ofNullable(ids.get(IdentityKind.DEVICE_ID.name())),
                     Optional.ofNullable(ids.get(IdentityKind.WECHAT_UNIONID.name())),
-                    language(p.get(P_COUNTRY)), zone(p.get(P_TIME_ZONE)),
+                    language(p.get(P_COUNTRY), p.get(P_TIME_ZONE)), zone(p.get(P_TIME_ZONE)),
                     Optional.ofNullable(p.get(P_BIRTHDAY)), Optional.ofNullable(p.get(P_CITY))));
         }
         return result;
     }
 
-    private static Optional<String> language(String country) {
-        if (country == null || country.isBlank()) {
-            return Optional.empty();
+    /** From the country when known, else from the time zone; empty when neither says anything. */
+    private static Optional<String> language(String country, String timeZone) {
+        if (country != null && !country.isBlank()) {
+            return Optional.of(CHINESE.contains(country.strip().toLowerCase(Locale.ROOT)) ? "zh-CN" : "en");
         }
-        return Optional.of(CHINESE.contains(country.strip().toLowerCase(Locale.ROOT)) ? "zh-CN" : "en");
+        if (timeZone != null && !timeZone.isBlank()) {
+            return Optional.of(CHINESE_ZONES.contains(timeZone.strip()) ? "zh-CN" : "en");
+        }
+        return Optional.empty();
     }
 
     private static Optional<ZoneId> zone(String zone) {
