@@ -50,6 +50,19 @@ public class CustomerContacts {
         return Optional.ofNullable(findAll(List.of(customerId)).get(customerId));
     }
 
+    /** Active customers born on this day of the year (birthday journeys); 29 February counts on 28 February. */
+    public List<Long> bornOn(java.time.MonthDay day) {
+        List<java.time.MonthDay> days = day.equals(java.time.MonthDay.of(2, 28)) && !java.time.Year.now().isLeap()
+                ? List.of(day, java.time.MonthDay.of(2, 29)) : List.of(day);
+        org.jooq.Condition sameDay = org.jooq.impl.DSL.falseCondition();
+        for (java.time.MonthDay d : days) {
+            sameDay = sameDay.or(org.jooq.impl.DSL.month(P_BIRTHDAY).eq(d.getMonthValue())
+                    .and(org.jooq.impl.DSL.day(P_BIRTHDAY).eq(d.getDayOfMonth())));
+        }
+        return db.select(P_ID).from(PROFILE).where(P_STATUS.eq("active")).and(P_BIRTHDAY.isNotNull()).and(sameDay)
+                .orderBy(P_ID).fetch(P_ID);
+    }
+
     /** Contacts of many customers with two queries, keyed by the id asked for. */
     public Map<Long, Contact> findAll(Collection<Long> customerIds) {
         Map<Long, Contact> result = new HashMap<>();
