@@ -23,10 +23,19 @@ class JourneyController {
 
     private final Journeys journeys;
     private final JourneyEngine engine;
+    private final Playbooks playbooks;
 
-    JourneyController(Journeys journeys, JourneyEngine engine) {
+    JourneyController(Journeys journeys, JourneyEngine engine, Playbooks playbooks) {
         this.journeys = journeys;
         this.engine = engine;
+        this.playbooks = playbooks;
+    }
+
+    /** Installs a ready-made journey with its templates ({@code activate=true} starts it at once). */
+    @PostMapping("/api/v1/journeys/playbooks/{name}")
+    @PreAuthorize(MAY_WRITE)
+    Journeys.Journey install(@PathVariable String name, @RequestParam(defaultValue = "false") boolean activate) {
+        return playbooks.install(name, activate, Actor.current().name());
     }
 
     @GetMapping("/api/v1/journeys")
