@@ -78,9 +78,10 @@ public class Outbox {
     /**
      * Queues a message (or records why it is not sent). Joins the caller's transaction. The same dedupe key again
      * returns the first outcome with {@code replayed = true}. 400 for an unknown template, a variable the template
-     * does not declare, or a required variable without value.
+     * does not declare, or a required variable without value. Such a refusal writes nothing and leaves the caller's
+     * transaction usable (it is not marked rollback-only), so a caller may catch it and go on.
      */
-    @Transactional
+    @Transactional(noRollbackFor = RapportException.class)
     public SendOutcome enqueue(SendRequest request) {
         if (request.dedupeKey() == null || request.dedupeKey().isBlank() || request.dedupeKey().length() > 200) {
             throw RapportException.badRequest("invalid-send", "dedupeKey", "A dedupe key of 1-200 characters is needed");

@@ -9,6 +9,7 @@ import io.rapport.channel.SendRequest;
 import io.rapport.customer.CustomerContacts;
 import io.rapport.ingest.EventsStored;
 import io.rapport.ingest.OrderLinesStored;
+import io.rapport.platform.RapportException;
 import io.rapport.platform.RapportProperties;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -98,7 +99,8 @@ class JourneyEngine {
             Signal previous = orders.get(key);
             BigDecimal amount = line.netAmount() == null ? BigDecimal.ZERO : line.netAmount();
             orders.put(key, new Signal(line.customerId(), JourneyDefinition.ORDER, key, line.orderedAt(),
-                    "{\"sku\":\"" + line.sku() + "\",\"channel\":\"" + line.channel() + "\"}",
+                    json.writeValueAsString(Map.of("sku", String.valueOf(line.sku()),
+                            "channel", String.valueOf(line.channel()))),
                     previous == null ? amount : previous.revenue().add(amount)));
         }
         signals(List.copyOf(orders.values()));
@@ -357,11 +359,19 @@ class JourneyEngine {
                     return;
                 }
                 case "send" -> {
-                    SendOutcome sent = outbox.enqueue(new SendRequest(
-                            "journey:" + journeyId + ":v" + version + ":i" + instanceId + ":" + step.id(), customerId,
-                            step.template().orElseThrow(), step.variables(), origin(code, step.id())));
-                    outcome = sent.status().toLowerCase(java.util.Locale.ROOT)
-                            + sent.reason().map(r -> ":" + r).orElse("");
+                    try {
+                        SendOutcome sent = outbox.enqueue(new SendRequest(
+                                "journey:" + journeyId + ":v" + version + ":i" + instanceId + ":" + step.id(),
+                                customerId, step.template().orElseThrow(), step.variables(), origin(code, step.id())));
+                        outcome = sent.status().toLowerCase(java.util.Locale.ROOT)
+                                + sent.reason().map(r -> ":" + r).orElse("");
+                    } catch (RapportException changedTemplate) {
+                        // the template changed after the journey was validated (a new required variable, deleted):
+                        // this customer goes on without the message rather than the event's transaction failing
+                        log.warn("Journey {} step {}: message not queued: {}", code, step.id(),
+                                changedTemplate.getMessage());
+                        outcome = "failed:" + changedTemplate.code();
+                    }
                 }
                 case "branch" -> {
                     boolean holds = holds(instanceId, step.condition().orElseThrow());

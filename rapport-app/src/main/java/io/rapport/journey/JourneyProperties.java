@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param threads          timer threads per instance
  * @param maxEventAge      older events (imports of history) trigger nothing
  * @param dateCheck        how often date triggers (birthdays) are evaluated
+ * @param heartbeat        how often an instance marks the timers it is running as alive; a timer whose instance
+ *                         missed six heartbeats (died) runs again on another instance
  */
 @ConfigurationProperties("rapport.journey")
 public record JourneyProperties(
@@ -20,4 +22,5 @@ public record JourneyProperties(
         @DefaultValue("PT2S") Duration pollingInterval,
         @DefaultValue("4") int threads,
         @DefaultValue("PT48H") Duration maxEventAge,
-        @DefaultValue("PT1H") Duration dateCheck) {}
+        @DefaultValue("PT1H") Duration dateCheck,
+        @DefaultValue("PT10S") Duration heartbeat) {}

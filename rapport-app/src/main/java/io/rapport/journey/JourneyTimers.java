@@ -51,6 +51,8 @@ class JourneyTimers {
                 .tableName("journey_scheduled_tasks")
                 .clock(clock::instant)
                 .pollingInterval(settings.pollingInterval())
+                .heartbeatInterval(settings.heartbeat())
+                .missedHeartbeatsLimit(6)
                 .threads(settings.threads())
                 .alwaysPersistTimestampInUTC()
                 .build();

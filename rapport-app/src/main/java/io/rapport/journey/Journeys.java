@@ -108,6 +108,26 @@ public class Journeys {
         return head(code);
     }
 
+    /** A journey in the list with its live counts. */
+    public record Overview(Journey journey, long active, long holdout, long completed, long exited, long converted) {}
+
+    /** Every journey with its instance counts, from one grouped query. */
+    public List<Overview> overview() {
+        Map<Long, Map<String, Long>> counts = new java.util.HashMap<>();
+        Map<Long, Long> converted = new java.util.HashMap<>();
+        db.select(I_JOURNEY, I_STATUS, DSL.count(), DSL.count(I_CONVERTED)).from(INSTANCE)
+                .groupBy(I_JOURNEY, I_STATUS).forEach(r -> {
+                    counts.computeIfAbsent(r.value1(), k -> new java.util.HashMap<>())
+                            .put(r.value2(), r.value3().longValue());
+                    converted.merge(r.value1(), r.value4().longValue(), Long::sum);
+                });
+        return list().stream().map(j -> {
+            Map<String, Long> c = counts.getOrDefault(j.id(), Map.of());
+            return new Overview(j, c.getOrDefault("active", 0L), c.getOrDefault("holdout", 0L),
+                    c.getOrDefault("completed", 0L), c.getOrDefault("exited", 0L), converted.getOrDefault(j.id(), 0L));
+        }).toList();
+    }
+
     public List<Journey> list() {
         return db.selectFrom(JOURNEY).orderBy(J_CODE).fetch(Journeys::journey);
     }

@@ -114,6 +114,8 @@ abstract class ChannelConsoleBrowserTests extends BrowserTest {
                 "texts", Map.of("en", Map.of("subject", "Hi", "body", "Hello"))));
         browser.open("/?lang=en");
         browser.find("#nav-journey").click();
+        browser.await(d -> browser.path().startsWith("/journeys"));
+        browser.find("#tab-outbox").click();
         browser.await(d -> browser.path().startsWith("/channel/outbox"));
         browser.find("#tab-templates").click();
         browser.await(d -> browser.path().startsWith("/channel/templates"));

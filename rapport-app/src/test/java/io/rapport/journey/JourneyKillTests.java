@@ -99,13 +99,28 @@ abstract class JourneyKillTests {
                 restarted.waitFor();
             }
             assertThat(pings(gateway, "1")).as("first message, every customer").hasSize(CUSTOMERS);
-            assertThat(pings(gateway, "2")).as("second message, every customer").hasSize(CUSTOMERS);
+            assertThat(pings(gateway, "2")).as(() -> "second message, every customer; " + diagnosis())
+                    .hasSize(CUSTOMERS);
         }
         assertThat(count("select count(*) from journey_step_log where step_id = 'ping2'")).isEqualTo(CUSTOMERS);
         assertThat(count("select count(distinct instance_id) from journey_step_log where step_id = 'ping2'"))
                 .isEqualTo(CUSTOMERS);
         assertThat(count("select count(*) from journey_instance where status = 'completed'")).isEqualTo(CUSTOMERS);
         assertThat(count("select count(*) from channel_outbox where status = 'SENT'")).isEqualTo(2L * CUSTOMERS);
+    }
+
+    /** Where the customers are, for a failure message. */
+    String diagnosis() {
+        try {
+            return "instances active " + count("select count(*) from journey_instance where status = 'active'")
+                    + ", ping2 outbox rows " + count("select count(*) from channel_outbox where dedupe_key like '%ping2'")
+                    + " (not sent " + count("select count(*) from channel_outbox where dedupe_key like '%ping2' "
+                    + "and status <> 'SENT'") + "), timers left " + count("select count(*) from journey_scheduled_tasks "
+                    + "where task_name = 'journey-step'") + ", picked " + count("select count(*) from "
+                    + "journey_scheduled_tasks where picked");
+        } catch (Exception e) {
+            return e.toString();
+        }
     }
 
     /** Distinct messages of one kind the gateway acknowledged, by idempotency key. */
@@ -122,6 +137,7 @@ abstract class JourneyKillTests {
                 "--rapport.upload-dir=" + dir.resolve("uploads"), "--logging.level.root=warn",
                 "--rapport.channel.dispatch.interval=PT0.2S", "--rapport.channel.dispatch.batch-size=50",
                 "--rapport.channel.dispatch.lease=PT5S", "--rapport.journey.polling-interval=PT0.5S",
+                "--rapport.journey.heartbeat=PT2S",
                 "--rapport.channel.gateways.webhook.url=" + gateway.url("/webhook"),
                 "--rapport.channel.gateways.webhook.secret=" + ChannelTestSupport.GATEWAY_SECRET));
         command.addAll(databaseArguments());

@@ -223,6 +223,30 @@ abstract class JourneyTests extends JourneyTestBase {
         assertThat(mailTo(email(1))).hasSize(1);
     }
 
+    @Test
+    void should_store_the_event_and_go_on_when_a_template_changed_under_a_live_journey() throws Exception {
+        long customer = customers(1).getFirst();
+        template(source + "-soft", "service", List.of("v"), "值 {{v|默认}}");
+        template(source + "-next", "service", List.of(), "下一步");
+        String code = source + "-e";
+        String type = "t" + source.substring(1, 9);
+        saveJourney(code, """
+            {"name": "event", "trigger": {"type": "event", "event": "%s"}, "holdoutPercent": 0,
+             "steps": [{"id": "first", "type": "send", "template": "%s"},
+                       {"id": "second", "type": "send", "template": "%s"}]}
+            """.formatted(type, source + "-soft", source + "-next"));
+        journeys.setStatus(code, "active");
+        template(source + "-soft", "service", List.of("v"), "值 {{v}}"); // now requires v, which the step lacks
+
+        event(email(0), type, clock.instant(), source + "-ev");
+
+        assertThat(journeys.stats(code).byStatus().get("completed")).isEqualTo(1);
+        outbox.dispatchDue();
+        assertThat(mailTo(email(0))).extracting(m -> ((String) m.getContent()).strip()).containsExactly("下一步");
+        assertThat(db.fetchCount(org.jooq.impl.DSL.table("journey_step_log"),
+                org.jooq.impl.DSL.field("outcome").eq("failed:missing-variable"))).isEqualTo(1);
+    }
+
     @org.springframework.beans.factory.annotation.Autowired
     JourneyEngine engine;
 }
