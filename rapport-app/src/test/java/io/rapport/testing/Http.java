@@ -98,6 +98,11 @@ public final class Http {
         return postJson(path, JSON.writeValueAsString(value));
     }
 
+    public Response putJson(String path, Object value) {
+        return send(request(path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(value))));
+    }
+
     /** A multipart form with one file part and text fields. */
     public Response postFile(String path, String fileName, byte[] content, Map<String, String> fields) {
         String boundary = "----rapport" + UUID.randomUUID();

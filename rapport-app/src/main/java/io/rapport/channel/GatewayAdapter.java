@@ -1,0 +1,107 @@
+package io.rapport.channel;
+
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * SMS, app push, messaging apps (WeCom / WeChat template messages) and generic webhooks through an HTTP gateway per
+ * channel ({@code rapport.channel.gateways.<channel>}). Each request is a JSON POST signed with HMAC-SHA256:
+ * {@code X-Rapport-Timestamp: <epoch seconds>}, {@code X-Rapport-Signature: sha256=<hex of HMAC(secret,
+ * timestamp + "." + body)>}, and {@code Idempotency-Key: <dedupe key>} so a gateway can drop a repeated attempt.
+ * 2xx is sent; 408, 429, 5xx, a timeout or a broken connection are retried; any other status is permanent.
+ */
+@Component
+class GatewayAdapter implements ChannelAdapter {
+
+    private final ChannelProperties settings;
+    private final Clock clock;
+    private final ObjectMapper json;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(5)).build();
+
+    GatewayAdapter(ChannelProperties settings, Clock clock, ObjectMapper json) {
+        this.settings = settings;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    @Override
+    public Set<ChannelKind> channels() {
+        return Set.of(ChannelKind.SMS, ChannelKind.APP_PUSH, ChannelKind.MESSAGING, ChannelKind.WEBHOOK);
+    }
+
+    @Override
+    public Optional<String> send(OutboundMessage message) throws SendFailure {
+        ChannelProperties.Gateway gateway = settings.gateway(message.channel()).orElseThrow(() ->
+                SendFailure.transientFailure("no gateway configured for " + message.channel().wire()
+                        + " (rapport.channel.gateways." + message.channel().wire() + ".url)", null));
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("id", message.dedupeKey());
+        payload.put("outboxId", message.outboxId());
+        payload.put("channel", message.channel().wire());
+        payload.put("purpose", message.purpose().name().toLowerCase(java.util.Locale.ROOT));
+        payload.put("to", message.recipient());
+        message.subject().ifPresent(s -> payload.put("title", s));
+        payload.put("body", message.body());
+        payload.put("language", message.language());
+        payload.put("template", message.template());
+        payload.put("attempt", message.attempt());
+        String body = json.writeValueAsString(payload);
+        String timestamp = Long.toString(clock.instant().getEpochSecond());
+        String signature = "sha256=" + HexFormat.of().formatHex(SignedUnsubscribeLinks.Hmac.sha256(
+                gateway.secret() == null ? new byte[0] : gateway.secret().getBytes(StandardCharsets.UTF_8),
+                (timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
+        HttpRequest request = HttpRequest.newBuilder(gateway.url()).timeout(gateway.timeout())
+                .header("Content-Type", "application/json; charset=utf-8")
+                .header("X-Rapport-Timestamp", timestamp)
+                .header("X-Rapport-Signature", signature)
+                .header("Idempotency-Key", message.dedupeKey())
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
+        HttpResponse<String> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (HttpTimeoutException timeout) {
+            throw SendFailure.transientFailure("gateway timed out after " + gateway.timeout(), timeout);
+        } catch (IOException e) {
+            throw SendFailure.transientFailure("gateway unreachable: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw SendFailure.transientFailure("interrupted", e);
+        }
+        int status = response.statusCode();
+        if (status >= 200 && status < 300) {
+            return providerId(response.body());
+        }
+        String detail = "gateway answered " + status + ": " + abbreviate(response.body());
+        if (status == 408 || status == 429 || status >= 500) {
+            throw SendFailure.transientFailure(detail, null);
+        }
+        throw SendFailure.permanent(detail);
+    }
+
+    private Optional<String> providerId(String body) {
+        try {
+            JsonNode node = json.readTree(body);
+            return node != null && node.hasNonNull("messageId") ? Optional.of(node.get("messageId").asString())
+                    : Optional.empty();
+        } catch (RuntimeException notJson) {
+            return Optional.empty();
+        }
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+}

@@ -1,0 +1,61 @@
+package io.rapport.journey;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A journey as written (JSON): who enters (trigger, re-entry, holdout), what counts as success (goal), when a
+ * customer leaves early (exitOn), and the steps. Steps run in list order unless a step names its {@code next};
+ * parsing and validation live in {@link JourneyDefinitions}.
+ */
+public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, int holdoutPercent,
+                                List<String> exitOn, Optional<Goal> goal, List<Step> steps) {
+
+    /** Event types that are not behaviour events but purchases ({@code OrderLinesStored} sale lines). */
+    public static final String ORDER = "order";
+
+    /**
+     * {@code event}: an event of a type (with property filter) enrols. {@code absence}: an event enrols when
+     * {@code missing} does not follow within {@code within}. {@code date}: a profile date ({@code birthday})
+     * shifted by {@code offsetDays} enrols at {@code at} local time. {@code manual}: only the API enrols.
+     */
+    public record Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
+                          Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at) {}
+
+    /** {@code once} ever, {@code always} (each trigger), or once per {@code period}. */
+    public record Reentry(String rule, Optional<Duration> period) {}
+
+    /** A conversion: the customer does {@code event} within {@code within} of entering. */
+    public record Goal(String event, Duration within) {}
+
+    /** One weighted way out of a random split. */
+    public record SplitBranch(int weight, String next) {}
+
+    /**
+     * A condition of a branch step: the customer did {@code event} since entering, or the message of step
+     * {@code messageStep} reported {@code engagement} (opened, clicked, ...).
+     */
+    public record Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement) {}
+
+    /** A step; which fields matter depends on {@code type}. */
+    public record Step(String id, String type, Optional<String> next, Optional<Duration> duration,
+                       Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
+                       Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
+                       Optional<String> tag) {}
+
+    public Optional<Step> step(String id) {
+        return steps.stream().filter(s -> s.id().equals(id)).findFirst();
+    }
+
+    /** The step that follows {@code step} when it names none: the next in the list, or none (the end). */
+    public Optional<String> following(Step step) {
+        if (step.next().isPresent()) {
+            return step.next();
+        }
+        int index = steps.indexOf(step);
+        return index + 1 < steps.size() ? Optional.of(steps.get(index + 1).id()) : Optional.empty();
+    }
+}

@@ -1,0 +1,425 @@
+package io.rapport.journey;
+
+import io.rapport.channel.MessageTemplates;
+import io.rapport.platform.RapportException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Reads a journey definition from JSON and checks it, reporting every problem with its JSON path
+ * ({@code steps[2].duration}): unknown step or trigger types, bad durations, unknown or missing step references,
+ * cycles that pass no wait (they would run forever in one go), unknown templates and variables a template does not
+ * declare or needs.
+ */
+@Component
+class JourneyDefinitions {
+
+    static final Set<String> STEP_TYPES = Set.of("wait", "send", "branch", "split", "tag", "goal", "exit");
+    static final Set<String> TRIGGER_TYPES = Set.of("event", "absence", "date", "manual");
+
+    private final ObjectMapper json;
+    private final MessageTemplates templates;
+
+    JourneyDefinitions(ObjectMapper json, MessageTemplates templates) {
+        this.json = json;
+        this.templates = templates;
+    }
+
+    /** Problems found while reading: each with the path and a message. */
+    private static final class Problems {
+        final List<Map<String, String>> list = new ArrayList<>();
+
+        void add(String path, String message) {
+            Map<String, String> p = new LinkedHashMap<>();
+            p.put("path", path);
+            p.put("message", message);
+            list.add(p);
+        }
+    }
+
+    /** Parses and validates; 400 {@code invalid-journey} with all problems (the first one's path as field). */
+    JourneyDefinition parse(String text) {
+        JsonNode root;
+        try {
+            root = json.readTree(text);
+        } catch (RuntimeException e) {
+            throw RapportException.badRequest("invalid-journey", "$", "The definition is not JSON: " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw RapportException.badRequest("invalid-journey", "$", "The definition must be a JSON object");
+        }
+        Problems problems = new Problems();
+        String name = text(root, "name", problems, "name").orElse("");
+        JourneyDefinition.Trigger trigger = trigger(root.path("trigger"), problems);
+        JourneyDefinition.Reentry reentry = reentry(root.path("reentry"), problems);
+        int holdout = 10;
+        if (root.has("holdoutPercent")) {
+            JsonNode h = root.get("holdoutPercent");
+            if (!h.isIntegralNumber() || h.asInt() < 0 || h.asInt() > 50) {
+                problems.add("holdoutPercent", "must be a whole number from 0 to 50");
+            } else {
+                holdout = h.asInt();
+            }
+        }
+        List<String> exitOn = new ArrayList<>();
+        JsonNode exits = root.path("exitOn");
+        if (!exits.isMissingNode()) {
+            if (!exits.isArray()) {
+                problems.add("exitOn", "must be a list of event types");
+            } else {
+                for (int i = 0; i < exits.size(); i++) {
+                    eventType(exits.get(i).asString(""), "exitOn[" + i + "]", problems).ifPresent(exitOn::add);
+                }
+            }
+        }
+        Optional<JourneyDefinition.Goal> goal = Optional.empty();
+        JsonNode g = root.path("goal");
+        if (!g.isMissingNode()) {
+            Optional<String> event = eventType(g.path("event").asString(""), "goal.event", problems);
+            Optional<Duration> within = duration(g.path("within"), "goal.within", problems, true);
+            if (event.isPresent() && within.isPresent()) {
+                goal = Optional.of(new JourneyDefinition.Goal(event.get(), within.get()));
+            }
+        }
+        List<JourneyDefinition.Step> steps = steps(root.path("steps"), problems);
+        if (problems.list.isEmpty()) {
+            checkGraph(steps, problems);
+        }
+        if (!problems.list.isEmpty()) {
+            Map<String, String> first = problems.list.getFirst();
+            throw RapportException.badRequest("invalid-journey", first.get("path"),
+                    first.get("path") + ": " + first.get("message")).with("problems", problems.list);
+        }
+        return new JourneyDefinition(name, trigger, reentry, holdout, List.copyOf(exitOn), goal, steps);
+    }
+
+    private JourneyDefinition.Trigger trigger(JsonNode t, Problems problems) {
+        if (!t.isObject()) {
+            problems.add("trigger", "a trigger object is required");
+            return null;
+        }
+        String type = t.path("type").asString("");
+        if (!TRIGGER_TYPES.contains(type)) {
+            problems.add("trigger.type", "unknown trigger type '" + type + "'; known: " + sorted(TRIGGER_TYPES));
+            return null;
+        }
+        Optional<String> event = Optional.empty();
+        Optional<String> missing = Optional.empty();
+        Optional<Duration> within = Optional.empty();
+        Optional<String> dateField = Optional.empty();
+        Map<String, String> filter = new LinkedHashMap<>();
+        int offsetDays = 0;
+        LocalTime at = LocalTime.of(10, 0);
+        if (type.equals("event") || type.equals("absence")) {
+            event = eventType(t.path("event").asString(""), "trigger.event", problems);
+            JsonNode f = t.path("filter");
+            if (!f.isMissingNode()) {
+                if (!f.isObject()) {
+                    problems.add("trigger.filter", "must be an object of property: value");
+                } else {
+                    for (var e : f.properties()) {
+                        filter.put(e.getKey(), e.getValue().asString());
+                    }
+                }
+            }
+        }
+        if (type.equals("absence")) {
+            missing = eventType(t.path("missing").asString(""), "trigger.missing", problems);
+            within = duration(t.path("within"), "trigger.within", problems, true);
+        }
+        if (type.equals("date")) {
+            String field = t.path("field").asString("");
+            if (!field.equals("birthday")) {
+                problems.add("trigger.field", "unknown date field '" + field + "'; known: [birthday]");
+            } else {
+                dateField = Optional.of(field);
+            }
+            JsonNode offset = t.path("offsetDays");
+            if (!offset.isMissingNode() && (!offset.isIntegralNumber() || Math.abs(offset.asInt()) > 366)) {
+                problems.add("trigger.offsetDays", "must be a whole number of days from -366 to 366");
+            } else {
+                offsetDays = offset.asInt(0);
+            }
+            if (t.has("at")) {
+                try {
+                    at = LocalTime.parse(t.get("at").asString(""));
+                } catch (DateTimeParseException e) {
+                    problems.add("trigger.at", "'" + t.get("at").asString("") + "' is not a time of day (HH:mm)");
+                }
+            }
+        }
+        return new JourneyDefinition.Trigger(type, event, Map.copyOf(filter), missing, within, dateField, offsetDays,
+                at);
+    }
+
+    private JourneyDefinition.Reentry reentry(JsonNode r, Problems problems) {
+        if (r.isMissingNode()) {
+            return new JourneyDefinition.Reentry("once", Optional.empty());
+        }
+        String rule = r.isObject() ? "per-period" : r.asString("");
+        if (r.isObject()) {
+            return new JourneyDefinition.Reentry(rule, duration(r.path("oncePer"), "reentry.oncePer", problems, true));
+        }
+        if (!rule.equals("once") && !rule.equals("always")) {
+            problems.add("reentry", "must be \"once\", \"always\" or {\"oncePer\": \"P30D\"}");
+        }
+        return new JourneyDefinition.Reentry(rule, Optional.empty());
+    }
+
+    private List<JourneyDefinition.Step> steps(JsonNode list, Problems problems) {
+        List<JourneyDefinition.Step> steps = new ArrayList<>();
+        if (!list.isArray() || list.isEmpty()) {
+            problems.add("steps", "a non-empty list of steps is required");
+            return steps;
+        }
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode s = list.get(i);
+            String path = "steps[" + i + "]";
+            String id = s.path("id").asString("");
+            if (!id.matches("[A-Za-z0-9_-]{1,100}")) {
+                problems.add(path + ".id", "a step id of 1-100 letters, digits, '_' or '-' is required");
+            } else if (!ids.add(id)) {
+                problems.add(path + ".id", "step id '" + id + "' is used twice");
+            }
+            String type = s.path("type").asString("");
+            if (!STEP_TYPES.contains(type)) {
+                problems.add(path + ".type", "unknown step type '" + type + "'; known: " + sorted(STEP_TYPES));
+                continue;
+            }
+            Optional<Duration> duration = type.equals("wait") ? duration(s.path("duration"), path + ".duration",
+                    problems, true) : Optional.empty();
+            Optional<String> template = Optional.empty();
+            Map<String, String> variables = new LinkedHashMap<>();
+            if (type.equals("send")) {
+                template = sendStep(s, path, variables, problems);
+            }
+            Optional<JourneyDefinition.Condition> condition = Optional.empty();
+            if (type.equals("branch")) {
+                condition = condition(s.path("condition"), path + ".condition", problems);
+                if (!s.has("then") && !s.has("else")) {
+                    problems.add(path, "a branch needs 'then' and/or 'else'");
+                }
+            }
+            List<JourneyDefinition.SplitBranch> branches = new ArrayList<>();
+            if (type.equals("split")) {
+                JsonNode b = s.path("branches");
+                if (!b.isArray() || b.size() < 2) {
+                    problems.add(path + ".branches", "a split needs at least two branches");
+                } else {
+                    for (int j = 0; j < b.size(); j++) {
+                        JsonNode w = b.get(j).path("weight");
+                        if (!w.isIntegralNumber() || w.asInt() <= 0) {
+                            problems.add(path + ".branches[" + j + "].weight", "must be a whole number above 0");
+                        }
+                        branches.add(new JourneyDefinition.SplitBranch(w.asInt(0), b.get(j).path("next").asString("")));
+                    }
+                }
+            }
+            Optional<String> tag = Optional.empty();
+            if (type.equals("tag")) {
+                tag = Optional.of(s.path("tag").asString("")).filter(x -> x.matches("[a-z0-9_.:-]{1,60}"));
+                if (tag.isEmpty()) {
+                    problems.add(path + ".tag", "a tag of 1-60 lower-case letters, digits, '_', '.', ':' or '-'");
+                }
+            }
+            steps.add(new JourneyDefinition.Step(id, type, optionalText(s, "next"), duration, template, variables,
+                    condition, optionalText(s, "then"), optionalText(s, "else"), List.copyOf(branches), tag));
+        }
+        return steps;
+    }
+
+    private Optional<String> sendStep(JsonNode s, String path, Map<String, String> variables, Problems problems) {
+        String code = s.path("template").asString("");
+        Optional<MessageTemplates.Template> template = templates.find(code);
+        if (template.isEmpty()) {
+            problems.add(path + ".template", "unknown template '" + code + "'");
+            return Optional.empty();
+        }
+        JsonNode vars = s.path("variables");
+        if (!vars.isMissingNode() && !vars.isObject()) {
+            problems.add(path + ".variables", "must be an object of variable: value");
+        } else if (vars.isObject()) {
+            for (var e : vars.properties()) {
+                if (!template.get().variables().contains(e.getKey())) {
+                    problems.add(path + ".variables." + e.getKey(), "template " + code + " declares no variable '"
+                            + e.getKey() + "'; declared: " + template.get().variables());
+                } else {
+                    variables.put(e.getKey(), e.getValue().asString());
+                }
+            }
+        }
+        for (String required : template.get().requiredVariables()) {
+            if (!variables.containsKey(required)) {
+                problems.add(path + ".variables." + required, "template " + code + " needs '" + required
+                        + "' (it has no fallback)");
+            }
+        }
+        return Optional.of(code);
+    }
+
+    private Optional<JourneyDefinition.Condition> condition(JsonNode c, String path, Problems problems) {
+        if (!c.isObject()) {
+            problems.add(path, "a condition object is required: {\"event\": \"order\"} or "
+                    + "{\"message\": \"<send step id>\", \"engagement\": \"opened\"}");
+            return Optional.empty();
+        }
+        if (c.has("event")) {
+            return eventType(c.get("event").asString(""), path + ".event", problems)
+                    .map(e -> new JourneyDefinition.Condition(Optional.of(e), Optional.empty(), Optional.empty()));
+        }
+        if (c.has("message")) {
+            String engagement = c.path("engagement").asString("");
+            if (!io.rapport.channel.MessageEngagement.KINDS.contains(engagement)) {
+                problems.add(path + ".engagement", "unknown engagement '" + engagement + "'; known: "
+                        + io.rapport.channel.MessageEngagement.KINDS);
+            }
+            return Optional.of(new JourneyDefinition.Condition(Optional.empty(),
+                    Optional.of(c.get("message").asString("")), Optional.of(engagement)));
+        }
+        problems.add(path, "unknown condition; use 'event' or 'message'");
+        return Optional.empty();
+    }
+
+    /** References must name steps; a cycle must pass a wait step, or one advance would never end. */
+    private static void checkGraph(List<JourneyDefinition.Step> steps, Problems problems) {
+        Map<String, JourneyDefinition.Step> byId = new LinkedHashMap<>();
+        steps.forEach(s -> byId.put(s.id(), s));
+        JourneyDefinition definition = new JourneyDefinition("", null, null, 0, List.of(), Optional.empty(), steps);
+        Map<String, List<String>> edges = new HashMap<>();
+        for (int i = 0; i < steps.size(); i++) {
+            JourneyDefinition.Step s = steps.get(i);
+            String path = "steps[" + i + "]";
+            List<String> out = new ArrayList<>();
+            check(s.next(), path + ".next", byId, problems);
+            check(s.thenStep(), path + ".then", byId, problems);
+            check(s.elseStep(), path + ".else", byId, problems);
+            for (int j = 0; j < s.branches().size(); j++) {
+                check(Optional.of(s.branches().get(j).next()), path + ".branches[" + j + "].next", byId, problems);
+                out.add(s.branches().get(j).next());
+            }
+            if (s.type().equals("branch")) {
+                out.add(s.thenStep().or(() -> definition.following(s)).orElse(""));
+                out.add(s.elseStep().or(() -> definition.following(s)).orElse(""));
+            } else if (!s.type().equals("split") && !s.type().equals("exit")) {
+                definition.following(s).ifPresent(out::add);
+            }
+            if (s.condition().flatMap(JourneyDefinition.Condition::messageStep).isPresent()) {
+                String target = s.condition().get().messageStep().get();
+                if (!byId.containsKey(target) || !byId.get(target).type().equals("send")) {
+                    problems.add(path + ".condition.message", "'" + target + "' is not a send step");
+                }
+            }
+            edges.put(s.id(), out);
+        }
+        if (!problems.list.isEmpty()) {
+            return;
+        }
+        // depth-first search over steps that are not waits: a back edge is a cycle without a wait
+        Map<String, Integer> state = new HashMap<>();
+        for (JourneyDefinition.Step s : steps) {
+            if (!s.type().equals("wait")) {
+                List<String> cycle = new ArrayList<>();
+                if (cycleFrom(s.id(), byId, edges, state, cycle)) {
+                    int index = steps.indexOf(byId.get(cycle.getFirst()));
+                    problems.add("steps[" + index + "]", "cycle without a wait: " + String.join(" -> ", cycle));
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean cycleFrom(String id, Map<String, JourneyDefinition.Step> byId,
+                                     Map<String, List<String>> edges, Map<String, Integer> state, List<String> path) {
+        Integer seen = state.get(id);
+        if (seen != null) {
+            if (seen == 1) {
+                path.add(id);
+                int start = path.indexOf(id);
+                path.subList(0, start).clear();
+                return true;
+            }
+            return false;
+        }
+        if (!byId.containsKey(id) || byId.get(id).type().equals("wait")) {
+            return false;
+        }
+        state.put(id, 1);
+        path.add(id);
+        for (String next : edges.getOrDefault(id, List.of())) {
+            if (cycleFrom(next, byId, edges, state, path)) {
+                return true;
+            }
+        }
+        path.removeLast();
+        state.put(id, 2);
+        return false;
+    }
+
+    private static void check(Optional<String> ref, String path, Map<String, JourneyDefinition.Step> byId,
+                              Problems problems) {
+        if (ref.isPresent() && !byId.containsKey(ref.get())) {
+            problems.add(path, "no step with id '" + ref.get() + "'");
+        }
+    }
+
+    private static Optional<String> optionalText(JsonNode s, String field) {
+        return s.has(field) ? Optional.of(s.get(field).asString("")) : Optional.empty();
+    }
+
+    private static Optional<String> text(JsonNode node, String field, Problems problems, String path) {
+        String value = node.path(field).asString("");
+        if (value.isBlank() || value.length() > 200) {
+            problems.add(path, "a name of 1-200 characters is required");
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    private static Optional<String> eventType(String value, String path, Problems problems) {
+        if (!value.matches("[a-z][a-z0-9_.]{0,59}")) {
+            problems.add(path, "'" + value + "' is not an event type (lower-case letters, digits, '_' or '.'; "
+                    + "'order' for purchases)");
+            return Optional.empty();
+        }
+        return Optional.of(value);
+    }
+
+    /** ISO-8601 durations ({@code PT24H}, {@code P7D}), positive, at most a year. */
+    static Optional<Duration> duration(JsonNode node, String path, Problems problems, boolean required) {
+        if (node.isMissingNode()) {
+            if (required) {
+                problems.add(path, "a duration is required (ISO-8601, e.g. PT24H or P7D)");
+            }
+            return Optional.empty();
+        }
+        String text = node.asString("");
+        try {
+            Duration d = Duration.parse(text);
+            if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(366)) > 0) {
+                problems.add(path, "'" + text + "' must be above zero and at most a year");
+                return Optional.empty();
+            }
+            return Optional.of(d);
+        } catch (DateTimeParseException e) {
+            problems.add(path, "'" + text + "' is not a duration (ISO-8601, e.g. PT24H or P7D)");
+            return Optional.empty();
+        }
+    }
+
+    private static List<String> sorted(Set<String> values) {
+        return values.stream().sorted().toList();
+    }
+}

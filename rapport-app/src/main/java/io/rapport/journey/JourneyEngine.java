@@ -1,0 +1,467 @@
+package io.rapport.journey;
+
+import static io.rapport.journey.JourneyTables.*;
+
+import io.rapport.channel.MessageEngagement;
+import io.rapport.channel.Outbox;
+import io.rapport.channel.SendOutcome;
+import io.rapport.channel.SendRequest;
+import io.rapport.customer.CustomerContacts;
+import io.rapport.ingest.EventsStored;
+import io.rapport.ingest.OrderLinesStored;
+import io.rapport.platform.RapportException;
+import io.rapport.platform.RapportProperties;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.MonthDay;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.CRC32;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Runs journeys: enrols customers when triggers fire, moves each instance through its steps, and keeps the facts
+ * steps and statistics need (events seen since entry, conversions, exits). Everything an event causes happens in
+ * the transaction that stored the event (ingest publishes inside it), so an event and its consequences — a new
+ * instance, a message in the outbox, a timer — commit together or not at all.
+ */
+@Component
+class JourneyEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(JourneyEngine.class);
+    /** Steps one advance may take before it must reach a wait (validation forbids cycles without waits). */
+    private static final int MAX_STEPS = 200;
+
+    private final DSLContext db;
+    private final Clock clock;
+    private final Journeys journeys;
+    private final JourneyTimers timers;
+    private final Outbox outbox;
+    private final CustomerContacts contacts;
+    private final JourneyProperties settings;
+    private final RapportProperties rapport;
+    private final ObjectMapper json;
+
+    JourneyEngine(DSLContext db, Clock clock, Journeys journeys, JourneyTimers timers, Outbox outbox,
+                  CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json) {
+        this.db = db;
+        this.clock = clock;
+        this.journeys = journeys;
+        this.timers = timers;
+        this.outbox = outbox;
+        this.contacts = contacts;
+        this.settings = settings;
+        this.rapport = rapport;
+        this.json = json;
+    }
+
+    /** Prefix of the outbox origin of a journey's messages ({@code journey:<code>:<step>}). */
+    static String origin(String code, String step) {
+        return "journey:" + code + ":" + step;
+    }
+
+    /** Something a customer did: a behaviour event or a purchase ({@code order}), with its idempotency key. */
+    record Signal(long customerId, String type, String key, Instant at, String propertiesJson, BigDecimal revenue) {}
+
+    @EventListener
+    void on(EventsStored stored) {
+        signals(stored.events().stream().map(e -> new Signal(e.customerId(), e.type(),
+                e.source() + ":" + e.externalId(), e.occurredAt(), e.propertiesJson(), BigDecimal.ZERO)).toList());
+    }
+
+    @EventListener
+    void on(OrderLinesStored stored) {
+        Map<String, Signal> orders = new LinkedHashMap<>();
+        for (OrderLinesStored.Line line : stored.lines()) {
+            if (!"sale".equals(line.kind())) {
+                continue;
+            }
+            String key = line.source() + ":" + line.externalOrderId();
+            Signal previous = orders.get(key);
+            BigDecimal amount = line.netAmount() == null ? BigDecimal.ZERO : line.netAmount();
+            orders.put(key, new Signal(line.customerId(), JourneyDefinition.ORDER, key, line.orderedAt(),
+                    json.writeValueAsString(Map.of("sku", String.valueOf(line.sku()),
+                            "channel", String.valueOf(line.channel()))),
+                    previous == null ? amount : previous.revenue().add(amount)));
+        }
+        signals(List.copyOf(orders.values()));
+    }
+
+    /** Engagement with a journey's message: remembered on the instance for {@code message} branch conditions. */
+    @EventListener
+    void on(MessageEngagement engagement) {
+        String key = engagement.dedupeKey();
+        if (!key.startsWith("journey:")) {
+            return;
+        }
+        String[] parts = key.split(":");
+        if (parts.length < 5 || !parts[3].startsWith("i")) {
+            return;
+        }
+        long instanceId = Long.parseLong(parts[3].substring(1));
+        remember(instanceId, "msg." + parts[4] + "." + engagement.kind());
+    }
+
+    void signals(List<Signal> signals) {
+        if (signals.isEmpty()) {
+            return;
+        }
+        List<Map.Entry<Journeys.Journey, JourneyDefinition>> active = journeys.active();
+        if (active.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        Set<String> watched = new java.util.HashSet<>();
+        Set<String> exits = new java.util.HashSet<>();
+        Set<String> goals = new java.util.HashSet<>();
+        Set<String> conditions = new java.util.HashSet<>();
+        for (var j : active) {
+            j.getValue().trigger().missing().ifPresent(watched::add);
+            exits.addAll(j.getValue().exitOn());
+            j.getValue().goal().ifPresent(g -> goals.add(g.event()));
+            j.getValue().steps().forEach(step -> step.condition().flatMap(JourneyDefinition.Condition::event)
+                    .ifPresent(conditions::add));
+        }
+        for (Signal signal : signals) {
+            if (signal.at().isBefore(now.minus(settings.maxEventAge()))) {
+                continue; // history being imported: no journey reacts to it
+            }
+            for (var j : active) {
+                JourneyDefinition.Trigger trigger = j.getValue().trigger();
+                if (trigger.event().filter(signal.type()::equals).isEmpty() || !matches(trigger, signal)) {
+                    continue;
+                }
+                if (trigger.type().equals("event")) {
+                    enrol(j.getKey(), j.getValue(), signal.customerId(), signal.key());
+                } else if (trigger.type().equals("absence")) {
+                    watch(j.getKey(), trigger, signal);
+                }
+            }
+            if (watched.contains(signal.type())) {
+                db.update(WATCH).set(W_STATUS, "fulfilled").where(W_CUSTOMER.eq(signal.customerId()))
+                        .and(W_AWAITED.eq(signal.type())).and(W_STATUS.eq("waiting"))
+                        .and(W_STARTED.le(signal.at().atOffset(ZoneOffset.UTC))).execute();
+            }
+            String type = signal.type();
+            if (exits.contains(type) || goals.contains(type) || conditions.contains(type)) {
+                afterEntry(signal, exits.contains(type), goals.contains(type));
+            }
+        }
+    }
+
+    private boolean matches(JourneyDefinition.Trigger trigger, Signal signal) {
+        if (trigger.filter().isEmpty()) {
+            return true;
+        }
+        if (signal.propertiesJson() == null) {
+            return false;
+        }
+        JsonNode properties = json.readTree(signal.propertiesJson());
+        for (var entry : trigger.filter().entrySet()) {
+            JsonNode value = properties.get(entry.getKey());
+            if (value == null || !entry.getValue().equals(value.asString())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** What an event means for instances the customer is already in: seen events, exits, conversions. */
+    private void afterEntry(Signal signal, boolean mayExit, boolean mayConvert) {
+        List<Record> instances = db.select(I_ID, I_JOURNEY, I_VERSION, I_STATUS, I_ENTERED, I_CONVERTED, I_SEEN)
+                .from(INSTANCE).where(I_CUSTOMER.eq(signal.customerId()))
+                .and(I_STATUS.in("active", "holdout").or(mayConvert ? I_CONVERTED.isNull() : I_ID.isNull()))
+                .fetch().stream().map(r -> (Record) r).toList();
+        OffsetDateTime at = signal.at().atOffset(ZoneOffset.UTC);
+        for (Record instance : instances) {
+            if (instance.get(I_ENTERED).isAfter(at)) {
+                continue;
+            }
+            JourneyDefinition definition = journeys.definition(instance.get(I_JOURNEY), instance.get(I_VERSION));
+            long id = instance.get(I_ID);
+            if ("active".equals(instance.get(I_STATUS))) {
+                remember(id, signal.type());
+            }
+            if (mayConvert && instance.get(I_CONVERTED) == null && definition.goal().isPresent()
+                    && definition.goal().get().event().equals(signal.type())
+                    && !instance.get(I_ENTERED).plus(definition.goal().get().within()).isBefore(at)) {
+                db.update(INSTANCE).set(I_CONVERTED, at).set(I_REVENUE, signal.revenue())
+                        .where(I_ID.eq(id)).and(I_CONVERTED.isNull()).execute();
+            }
+            if (mayExit && "active".equals(instance.get(I_STATUS)) && definition.exitOn().contains(signal.type())) {
+                finish(id, "exited", "exit:" + signal.type());
+            }
+        }
+    }
+
+    private void remember(long instanceId, String fact) {
+        String seen = db.select(I_SEEN).from(INSTANCE).where(I_ID.eq(instanceId)).fetchOne(I_SEEN);
+        if (seen == null || Arrays.asList(seen.split(",")).contains(fact) || seen.length() + fact.length() > 1990) {
+            return;
+        }
+        db.update(INSTANCE).set(I_SEEN, seen.isEmpty() ? fact : seen + "," + fact).where(I_ID.eq(instanceId))
+                .execute();
+    }
+
+    private void watch(Journeys.Journey journey, JourneyDefinition.Trigger trigger, Signal signal) {
+        Instant deadline = signal.at().plus(trigger.within().orElseThrow());
+        int inserted = db.insertInto(WATCH).set(W_JOURNEY, journey.id()).set(W_CUSTOMER, signal.customerId())
+                .set(W_KEY, signal.key()).set(W_AWAITED, trigger.missing().orElseThrow())
+                .set(W_STARTED, signal.at().atOffset(ZoneOffset.UTC)).set(W_DEADLINE, deadline.atOffset(ZoneOffset.UTC))
+                .set(W_STATUS, "waiting").onConflict(W_JOURNEY, W_KEY).doNothing().execute();
+        if (inserted == 1) {
+            long id = db.select(W_ID).from(WATCH).where(W_JOURNEY.eq(journey.id())).and(W_KEY.eq(signal.key()))
+                    .fetchOne(W_ID);
+            timers.watchUntil(id, deadline);
+        }
+    }
+
+    /** The deadline of an absence watch: nothing came, so the customer enters (if the journey still runs). */
+    @Transactional
+    public void watchExpired(long watchId) {
+        Record watch = db.selectFrom(WATCH).where(W_ID.eq(watchId)).forUpdate().fetchOne();
+        if (watch == null || !"waiting".equals(watch.get(W_STATUS.getName(), String.class))) {
+            return;
+        }
+        db.update(WATCH).set(W_STATUS, "expired").where(W_ID.eq(watchId)).execute();
+        long journeyId = watch.get(W_JOURNEY.getName(), Long.class);
+        journeys.active().stream().filter(j -> j.getKey().id() == journeyId).findFirst().ifPresent(j ->
+                enrol(j.getKey(), j.getValue(), watch.get(W_CUSTOMER.getName(), Long.class),
+                        "watch:" + watch.get(W_KEY.getName(), String.class)));
+    }
+
+    /** Birthday (date) triggers for today in the brand's time zone; idempotent per customer and year. */
+    @Transactional
+    public int runDateTriggers() {
+        ZonedDateTime now = clock.instant().atZone(rapport.timeZone());
+        int enrolled = 0;
+        for (var j : journeys.active()) {
+            JourneyDefinition.Trigger trigger = j.getValue().trigger();
+            if (!trigger.type().equals("date") || now.toLocalTime().isBefore(trigger.at())) {
+                continue;
+            }
+            LocalDate occasion = now.toLocalDate().minusDays(trigger.offsetDays());
+            for (long customerId : contacts.bornOn(MonthDay.from(occasion))) {
+                if (enrol(j.getKey(), j.getValue(), customerId, "date:" + occasion).isPresent()) {
+                    enrolled++;
+                }
+            }
+        }
+        return enrolled;
+    }
+
+    /** Manual or API enrolment. */
+    @Transactional
+    public Optional<Long> enrolByHand(Journeys.Journey journey, long customerId, String key) {
+        return enrol(journey, journeys.definition(journey.id(), journey.version()), customerId, "manual:" + key);
+    }
+
+    /**
+     * Enters a customer (idempotent per entry key) unless re-entry forbids it or they are inside already. The
+     * holdout is decided here, deterministically per journey and customer; holdout customers get no step.
+     */
+    Optional<Long> enrol(Journeys.Journey journey, JourneyDefinition definition, long customerId, String entryKey) {
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        boolean inside = db.fetchExists(INSTANCE, I_JOURNEY.eq(journey.id()).and(I_CUSTOMER.eq(customerId))
+                .and(I_STATUS.in("active", "holdout")));
+        if (inside) {
+            return Optional.empty();
+        }
+        JourneyDefinition.Reentry reentry = definition.reentry();
+        String key = entryKey.length() > 200 ? entryKey.substring(0, 200) : entryKey;
+        if (reentry.rule().equals("once")) {
+            key = "once";
+        } else if (reentry.period().isPresent() && db.fetchExists(INSTANCE, I_JOURNEY.eq(journey.id())
+                .and(I_CUSTOMER.eq(customerId)).and(I_ENTERED.gt(now.minus(reentry.period().get()))))) {
+            return Optional.empty();
+        }
+        boolean holdout = bucket(journey.code() + ":holdout:" + customerId, 100) < definition.holdoutPercent();
+        String first = definition.steps().getFirst().id();
+        int inserted = db.insertInto(INSTANCE).set(I_JOURNEY, journey.id()).set(I_VERSION, journey.version())
+                .set(I_CUSTOMER, customerId).set(I_ENTRY, key).set(I_STATUS, holdout ? "holdout" : "active")
+                .set(I_HOLDOUT, holdout).set(I_STEP, holdout ? null : first).set(I_SEQ, 0).set(I_SEEN, "")
+                .set(I_ENTERED, now).set(I_UPDATED, now)
+                .onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing().execute();
+        if (inserted == 0) {
+            return Optional.empty();
+        }
+        long id = db.select(I_ID).from(INSTANCE).where(I_JOURNEY.eq(journey.id())).and(I_CUSTOMER.eq(customerId))
+                .and(I_ENTRY.eq(key)).fetchOne(I_ID);
+        if (!holdout) {
+            advance(id);
+        }
+        return Optional.of(id);
+    }
+
+    /** A timer fired: continue if the instance still waits at the same place (a repeated timer does nothing). */
+    @Transactional
+    public void resume(long instanceId, int seq) {
+        Record instance = db.select(I_STATUS, I_SEQ).from(INSTANCE).where(I_ID.eq(instanceId)).forUpdate().fetchOne();
+        if (instance == null || !"active".equals(instance.get(I_STATUS)) || instance.get(I_SEQ) != seq) {
+            return;
+        }
+        db.update(INSTANCE).setNull(I_WAITING).where(I_ID.eq(instanceId)).execute();
+        advance(instanceId);
+    }
+
+    /** Runs steps from the instance's current step until it waits or ends. */
+    void advance(long instanceId) {
+        Record instance = db.selectFrom(INSTANCE).where(I_ID.eq(instanceId)).fetchOne();
+        long journeyId = instance.get(I_JOURNEY.getName(), Long.class);
+        int version = instance.get(I_VERSION.getName(), Integer.class);
+        long customerId = instance.get(I_CUSTOMER.getName(), Long.class);
+        String code = db.select(J_CODE).from(JOURNEY).where(J_ID.eq(journeyId)).fetchOne(J_CODE);
+        JourneyDefinition definition = journeys.definition(journeyId, version);
+        Optional<String> current = Optional.ofNullable(instance.get(I_STEP.getName(), String.class));
+        int seq = instance.get(I_SEQ.getName(), Integer.class);
+        for (int taken = 0; current.isPresent(); taken++) {
+            if (taken >= MAX_STEPS) {
+                log.error("Journey {} instance {} took {} steps without waiting; stopped", code, instanceId, taken);
+                finish(instanceId, "exited", "too-many-steps");
+                return;
+            }
+            JourneyDefinition.Step step = definition.step(current.get()).orElseThrow();
+            Optional<String> next = definition.following(step);
+            String outcome = step.type();
+            switch (step.type()) {
+                case "wait" -> {
+                    Instant until = clock.instant().plus(step.duration().orElseThrow());
+                    seq++;
+                    db.update(INSTANCE).set(I_STEP, next.orElse(null)).set(I_SEQ, seq)
+                            .set(I_WAITING, until.atOffset(ZoneOffset.UTC))
+                            .set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC)).where(I_ID.eq(instanceId))
+                            .execute();
+                    log(instanceId, journeyId, step.id(), "wait until " + until);
+                    if (next.isEmpty()) {
+                        finish(instanceId, "completed", null);
+                    } else {
+                        timers.resumeAt(instanceId, seq, until);
+                    }
+                    return;
+                }
+                case "send" -> {
+                    try {
+                        SendOutcome sent = outbox.enqueue(new SendRequest(
+                                "journey:" + journeyId + ":v" + version + ":i" + instanceId + ":" + step.id(),
+                                customerId, step.template().orElseThrow(), step.variables(), origin(code, step.id())));
+                        outcome = sent.status().toLowerCase(java.util.Locale.ROOT)
+                                + sent.reason().map(r -> ":" + r).orElse("");
+                    } catch (RapportException changedTemplate) {
+                        // the template changed after the journey was validated (a new required variable, deleted):
+                        // this customer goes on without the message rather than the event's transaction failing
+                        log.warn("Journey {} step {}: message not queued: {}", code, step.id(),
+                                changedTemplate.getMessage());
+                        outcome = "failed:" + changedTemplate.code();
+                    }
+                }
+                case "branch" -> {
+                    boolean holds = holds(instanceId, step.condition().orElseThrow());
+                    next = holds ? step.thenStep().or(() -> definition.following(step))
+                            : step.elseStep().or(() -> definition.following(step));
+                    outcome = holds ? "then" : "else";
+                }
+                case "split" -> {
+                    int total = step.branches().stream().mapToInt(JourneyDefinition.SplitBranch::weight).sum();
+                    int pick = bucket(code + ":" + step.id() + ":" + customerId, total);
+                    for (JourneyDefinition.SplitBranch branch : step.branches()) {
+                        if (pick < branch.weight()) {
+                            next = Optional.of(branch.next());
+                            break;
+                        }
+                        pick -= branch.weight();
+                    }
+                    outcome = "to " + next.orElse("end");
+                }
+                // TODO(segment, issue 5): set the tag through the segment module's tag API when it lands
+                case "tag" -> outcome = "tag " + step.tag().orElseThrow() + " (recorded; tag API pending)";
+                case "goal" -> db.update(INSTANCE).set(I_CONVERTED, clock.instant().atOffset(ZoneOffset.UTC))
+                        .where(I_ID.eq(instanceId)).and(I_CONVERTED.isNull()).execute();
+                case "exit" -> {
+                    log(instanceId, journeyId, step.id(), "exit");
+                    finish(instanceId, "completed", "exit-step");
+                    return;
+                }
+                default -> throw new IllegalStateException("validated step type " + step.type());
+            }
+            log(instanceId, journeyId, step.id(), outcome);
+            current = next;
+            db.update(INSTANCE).set(I_STEP, current.orElse(null))
+                    .set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC)).where(I_ID.eq(instanceId)).execute();
+        }
+        finish(instanceId, "completed", null);
+    }
+
+    private boolean holds(long instanceId, JourneyDefinition.Condition condition) {
+        String seen = db.select(I_SEEN).from(INSTANCE).where(I_ID.eq(instanceId)).fetchOne(I_SEEN);
+        List<String> facts = seen == null || seen.isEmpty() ? List.of() : Arrays.asList(seen.split(","));
+        if (condition.event().isPresent()) {
+            return facts.contains(condition.event().get());
+        }
+        return facts.contains("msg." + condition.messageStep().orElseThrow() + "."
+                + condition.engagement().orElseThrow());
+    }
+
+    private void finish(long instanceId, String status, String reason) {
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        db.update(INSTANCE).set(I_STATUS, status).set(I_EXIT, reason).set(I_FINISHED, now).set(I_UPDATED, now)
+                .setNull(I_WAITING).where(I_ID.eq(instanceId)).execute();
+    }
+
+    private void log(long instanceId, long journeyId, String stepId, String outcome) {
+        db.insertInto(STEP_LOG).set(L_INSTANCE, instanceId).set(L_JOURNEY, journeyId).set(L_STEP, stepId)
+                .set(L_OUTCOME, outcome.length() > 200 ? outcome.substring(0, 200) : outcome)
+                .set(L_AT, clock.instant().atOffset(ZoneOffset.UTC)).execute();
+    }
+
+    /** A stable bucket in [0, n) per key: the same customer always lands in the same group. */
+    static int bucket(String key, int n) {
+        CRC32 crc = new CRC32();
+        crc.update(key.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % n);
+    }
+
+    /** Instances of a customer in a journey, newest first (for the API). */
+    List<Map<String, Object>> instances(long journeyId, Optional<Long> customerId, int limit) {
+        var condition = I_JOURNEY.eq(journeyId);
+        if (customerId.isPresent()) {
+            condition = condition.and(I_CUSTOMER.eq(customerId.get()));
+        }
+        List<Map<String, Object>> result = new ArrayList<>();
+        for (Record r : db.selectFrom(INSTANCE).where(condition).orderBy(I_ID.desc()).limit(limit).fetch()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.get(I_ID.getName()));
+            m.put("customerId", r.get(I_CUSTOMER.getName()));
+            m.put("version", r.get(I_VERSION.getName()));
+            m.put("status", r.get(I_STATUS.getName()));
+            m.put("holdout", r.get(I_HOLDOUT.getName()));
+            m.put("currentStep", r.get(I_STEP.getName()));
+            m.put("waitingUntil", r.get(I_WAITING.getName()));
+            m.put("enteredAt", r.get(I_ENTERED.getName()));
+            m.put("finishedAt", r.get(I_FINISHED.getName()));
+            m.put("exitReason", r.get(I_EXIT.getName()));
+            m.put("convertedAt", r.get(I_CONVERTED.getName()));
+            m.put("revenue", r.get(I_REVENUE.getName()));
+            result.add(m);
+        }
+        return result;
+    }
+}

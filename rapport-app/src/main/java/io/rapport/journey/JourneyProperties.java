@@ -1,0 +1,26 @@
+package io.rapport.journey;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Journey settings.
+ *
+ * @param enabled          whether this instance runs journey timers (every instance may: db-scheduler picks each
+ *                         due timer on exactly one)
+ * @param pollingInterval  how often due timers are looked for
+ * @param threads          timer threads per instance
+ * @param maxEventAge      older events (imports of history) trigger nothing
+ * @param dateCheck        how often date triggers (birthdays) are evaluated
+ * @param heartbeat        how often an instance marks the timers it is running as alive; a timer whose instance
+ *                         missed six heartbeats (died) runs again on another instance
+ */
+@ConfigurationProperties("rapport.journey")
+public record JourneyProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("PT2S") Duration pollingInterval,
+        @DefaultValue("4") int threads,
+        @DefaultValue("PT48H") Duration maxEventAge,
+        @DefaultValue("PT1H") Duration dateCheck,
+        @DefaultValue("PT10S") Duration heartbeat) {}

@@ -1,0 +1,135 @@
+package io.rapport.journey;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import io.rapport.channel.ChannelTestSupport;
+import io.rapport.channel.Outbox;
+import io.rapport.testing.ConsentDouble;
+import io.rapport.testing.MutableClock;
+import io.rapport.testing.ServerTest;
+import io.rapport.testing.TestGateway;
+import jakarta.mail.internet.MimeMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/** What journey tests share: real SMTP and gateway, the hand-moved clock, fast timer polling. */
+@Import(ChannelTestSupport.Beans.class)
+@TestPropertySource(properties = {"rapport.journey.polling-interval=PT0.1S", "rapport.test.context=journey"})
+abstract class JourneyTestBase extends ServerTest {
+
+    static final int SMTP_PORT = ChannelTestSupport.freePort();
+    static GreenMail smtp;
+    static TestGateway gateway;
+
+    @Autowired
+    MutableClock clock;
+    @Autowired
+    ConsentDouble consent;
+    @Autowired
+    Outbox outbox;
+    @Autowired
+    JourneyTimers timers;
+    @Autowired
+    Journeys journeys;
+
+    @DynamicPropertySource
+    static void channelProperties(DynamicPropertyRegistry registry) {
+        if (gateway == null) {
+            gateway = TestGateway.start();
+        }
+        ChannelTestSupport.properties(registry, SMTP_PORT, gateway);
+    }
+
+    @BeforeAll
+    static void startSmtp() {
+        smtp = ChannelTestSupport.smtp(SMTP_PORT);
+    }
+
+    @AfterAll
+    static void stopSmtp() {
+        smtp.stop();
+    }
+
+    /** Moves the clock and lets due timers run; returns when {@code done} holds (a condition, not a time limit). */
+    void advance(Duration by, BooleanSupplier done) {
+        clock.advance(by);
+        awaitTimers(done);
+    }
+
+    void awaitTimers(BooleanSupplier done) {
+        for (int i = 0; i < 600 && !done.getAsBoolean(); i++) {
+            timers.checkNow();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        assertThat(done.getAsBoolean()).as("timers did their work").isTrue();
+    }
+
+    /** Timers that are due now and not yet run. */
+    long dueTimers() {
+        return db.fetchCount(DSL.table("journey_scheduled_tasks"),
+                DSL.field("execution_time", java.time.OffsetDateTime.class)
+                        .le(clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                        .and(DSL.field("task_name", String.class).ne(JourneyTimers.DATES)));
+    }
+
+    List<MimeMessage> mailTo(String address) throws Exception {
+        List<MimeMessage> result = new ArrayList<>();
+        for (MimeMessage m : smtp.getReceivedMessages()) {
+            if (Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(address))) {
+                result.add(m);
+            }
+        }
+        return result;
+    }
+
+    long customerByEmail(String email) {
+        return db.select(DSL.field("customer_id", Long.class)).from("customer_identity")
+                .where(DSL.field("kind").eq("EMAIL")).and(DSL.field("id_value").eq(email)).fetchOne().value1();
+    }
+
+    void template(String code, String purpose, List<String> variables, String body) {
+        var response = admin().putJson("/api/v1/channel/templates/" + code, Map.of("channel", "email",
+                "purpose", purpose, "variables", variables, "defaultLanguage", "zh-CN",
+                "texts", Map.of("zh-CN", Map.of("subject", code, "body", body))));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    }
+
+    void saveJourney(String code, String definition) {
+        var response = admin().putJson("/api/v1/journeys/" + code, tools.jackson.databind.json.JsonMapper.builder()
+                .build().readTree(definition));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    }
+
+    void event(String email, String type, Instant at, String id) {
+        var response = admin().postJson("/api/v1/events", Map.of("external_id", id, "source", source, "type", type,
+                "occurred_at", at.toString(), "email", email));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+    }
+
+    void order(String email, String orderId, Instant at, String sku) {
+        String csv = "order_id,line_no,customer_id,email,channel,ordered_at,sku,quantity,unit_price,currency,kind\n"
+                + orderId + ",1," + email + "," + email + ",shop," + at + "," + sku + ",1,199.00,CNY,sale\n";
+        var response = importFile("orders", "native", "o.csv", csv.getBytes(StandardCharsets.UTF_8));
+        assertThat(response.json().get("rejected").asLong()).as(response.body()).isZero();
+    }
+}
