@@ -89,18 +89,8 @@ public final class Http {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))));
     }
 
-    public Response putJson(String path, Object value) {
-        return send(request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(value))));
-    }
-
     public Response postJson(String path, Object value) {
         return postJson(path, JSON.writeValueAsString(value));
-    }
-
-    public Response putJson(String path, Object value) {
-        return send(request(path).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(value))));
     }
 
     /** A multipart form with one file part and text fields. */
