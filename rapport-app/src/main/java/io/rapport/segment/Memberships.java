@@ -67,12 +67,15 @@ class Memberships {
         List<Long> ids = new ArrayList<>(new TreeSet<>(customerIds));
         List<Difference> differences = new ArrayList<>();
         OffsetDateTime at = now();
+        SegmentCompiler.Context context = store.context();
         for (int from = 0; from < ids.size(); from += BATCH) {
-            List<Long> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+            List<Long> batch = List.copyOf(ids.subList(from, Math.min(ids.size(), from + BATCH)));
             for (SegmentStore.Evaluable segment : segments) {
                 long segmentId = segment.row().id();
-                Set<Long> now = new HashSet<>(SegmentCompiler.from(db, segment.compiled())
-                        .where(SegmentCompiler.where(segment.compiled()))
+                SegmentCompiler.Compiled compiled = SegmentCompiler.compile(segment.condition(), context,
+                        java.util.Optional.empty(), java.util.Optional.of(batch));
+                Set<Long> now = new HashSet<>(SegmentCompiler.from(db, compiled)
+                        .where(SegmentCompiler.where(compiled))
                         .and(CustomerSegmentSource.id().in(batch))
                         .fetch(CustomerSegmentSource.id()));
                 Set<Long> before = new HashSet<>(db.select(M_CUSTOMER).from(MEMBER).where(M_SEGMENT.eq(segmentId))

@@ -75,6 +75,12 @@ final class SegmentCompiler {
     /** The leaf of the tree being compiled that led into inlined segments: problems are reported at its path. */
     private String outerPath;
     private boolean timeRelative;
+    private Optional<java.util.Collection<Long>> only = Optional.empty();
+
+    /** The restriction to {@link #only} on a customer-id column of a sub-select (no restriction without one). */
+    private Condition onlyThese(Field<Long> customerId) {
+        return only.map(ids -> customerId.in(ids)).orElse(DSL.noCondition());
+    }
 
     private SegmentCompiler(Context context) {
         this.context = context;
@@ -86,7 +92,17 @@ final class SegmentCompiler {
 
     /** Compiles the tree of segment {@code self}: a reference that leads back to it is a cycle. */
     static Compiled compile(SegmentCondition tree, Context context, Optional<Long> self) {
+        return compile(tree, context, self, Optional.empty());
+    }
+
+    /**
+     * Compiles for a few customers only (the incremental update): the sub-selects over counters and tags are
+     * restricted to them too, so the database aggregates their rows, not everybody's.
+     */
+    static Compiled compile(SegmentCondition tree, Context context, Optional<Long> self,
+                            Optional<java.util.Collection<Long>> only) {
         SegmentCompiler compiler = new SegmentCompiler(context);
+        compiler.only = only;
         self.ifPresent(compiler.inlining::push);
         Condition condition = compiler.node(tree);
         return new Compiled(condition, compiler.sources, compiler.timeRelative, Set.copyOf(compiler.segments));
@@ -387,7 +403,8 @@ final class SegmentCompiler {
             if (leaf.parameter("tag_value").isPresent()) {
                 which = which.and(CT_VALUE.eq(leaf.parameter("tag_value").get()));
             }
-            has = CustomerSegmentSource.id().in(DSL.select(CT_CUSTOMER).from(CUSTOMER_TAG).where(which));
+            has = CustomerSegmentSource.id().in(DSL.select(CT_CUSTOMER).from(CUSTOMER_TAG).where(which)
+                    .and(onlyThese(CT_CUSTOMER)));
         }
         return "has".equals(leaf.operator()) ? has : DSL.not(has);
     }
@@ -423,7 +440,8 @@ final class SegmentCompiler {
                 "unknown-segment", path, "Segment " + segmentId + " at " + path + " does not exist"));
         if (!segment.dynamic() || segment.condition().isEmpty()) {
             sources.add(Source.SEGMENTS);
-            return CustomerSegmentSource.id().in(DSL.select(M_CUSTOMER).from(MEMBER).where(M_SEGMENT.eq(segmentId)));
+            return CustomerSegmentSource.id().in(DSL.select(M_CUSTOMER).from(MEMBER).where(M_SEGMENT.eq(segmentId))
+                    .and(onlyThese(M_CUSTOMER)));
         }
         if (inlining.size() >= MAX_SEGMENT_NESTING) {
             throw SegmentLanguage.problem("segments-too-deep", path, "Segments are nested more than "
@@ -448,7 +466,7 @@ final class SegmentCompiler {
             timeRelative = true;
         }
         Days days = window.days(today());
-        Condition rows = B_TYPE.eq(eventType).and(B_DAY.between(days.first(), days.last()));
+        Condition rows = B_TYPE.eq(eventType).and(B_DAY.between(days.first(), days.last())).and(onlyThese(B_CUSTOMER));
         AggregateFunction<BigDecimal> total = DSL.sum(measure);
         Condition passes = compare(total, leaf);
         boolean zeroPasses = zeroPasses(leaf);
@@ -492,10 +510,11 @@ final class SegmentCompiler {
     private Condition lastEvent(Leaf leaf) {
         String type = leaf.parameter("event").orElseThrow();
         if (leaf.operator().equals("is_not_set")) {
-            return CustomerSegmentSource.id().notIn(DSL.select(L_CUSTOMER).from(LAST_EVENT).where(L_TYPE.eq(type)));
+            return CustomerSegmentSource.id().notIn(DSL.select(L_CUSTOMER).from(LAST_EVENT).where(L_TYPE.eq(type))
+                    .and(onlyThese(L_CUSTOMER)));
         }
         return CustomerSegmentSource.id().in(DSL.select(L_CUSTOMER).from(LAST_EVENT)
-                .where(L_TYPE.eq(type)).and(timestamp(L_AT, leaf)));
+                .where(L_TYPE.eq(type)).and(timestamp(L_AT, leaf)).and(onlyThese(L_CUSTOMER)));
     }
 
     /** The last cart add, when no purchase came at or after it. */
@@ -505,6 +524,7 @@ final class SegmentCompiler {
         Field<Long> cartCustomer = DSL.field(DSL.name("seg_cart", "customer_id"), Long.class);
         Field<OffsetDateTime> cartAt = DSL.field(DSL.name("seg_cart", "last_at"), OffsetDateTime.class);
         Condition abandoned = DSL.field(DSL.name("seg_cart", "event_type"), String.class).eq(BehaviourCounters.CART_ADD)
+                .and(onlyThese(cartCustomer))
                 .andNotExists(DSL.selectOne().from(bought)
                         .where(DSL.field(DSL.name("seg_bought", "customer_id"), Long.class).eq(cartCustomer))
                         .and(DSL.field(DSL.name("seg_bought", "event_type"), String.class).eq(BehaviourCounters.PURCHASE))

@@ -34,8 +34,8 @@ class SegmentStore {
         }
     }
 
-    /** A dynamic segment compiled for evaluation now. */
-    record Evaluable(Row row, SegmentCompiler.Compiled compiled) {}
+    /** A dynamic segment compiled for evaluation now (the tree kept to compile it for a few customers). */
+    record Evaluable(Row row, SegmentCondition condition, SegmentCompiler.Compiled compiled) {}
 
     private final DSLContext db;
     private final Clock clock;
@@ -115,11 +115,19 @@ class SegmentStore {
         return SegmentCompiler.compile(condition, context());
     }
 
+    Evaluable evaluable(Row row) {
+        SegmentCondition condition = condition(row).orElseThrow();
+        return new Evaluable(row, condition, compile(condition));
+    }
+
     /** Every dynamic segment, compiled against one shared context. */
     List<Evaluable> dynamicSegments() {
         SegmentCompiler.Context context = context();
         return all().stream().filter(Row::dynamic)
-                .map(row -> new Evaluable(row, SegmentCompiler.compile(condition(row).orElseThrow(), context)))
+                .map(row -> {
+                    SegmentCondition condition = condition(row).orElseThrow();
+                    return new Evaluable(row, condition, SegmentCompiler.compile(condition, context));
+                })
                 .toList();
     }
 

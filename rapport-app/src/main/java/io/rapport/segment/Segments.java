@@ -150,7 +150,8 @@ public class Segments {
                 .set(D_UPDATED_AT, now).returningResult(D_ID).fetchOne(D_ID);
         compiled.ifPresent(c -> dependencies(id, c));
         if (kind.equals("dynamic")) {
-            memberships.refresh(new SegmentStore.Evaluable(row(id), compiled.orElseThrow()), "created", true);
+            memberships.refresh(new SegmentStore.Evaluable(row(id), condition.orElseThrow(), compiled.orElseThrow()),
+                    "created", true);
         } else if (compiled.isPresent()) {
             memberships.replaceStatic(id, SegmentCompiler.from(db, compiled.get()).where(SegmentCompiler.where(compiled.get()))
                     .fetch(CustomerSegmentSource.id()), "snapshot");
@@ -205,12 +206,11 @@ public class Segments {
             dependencies(id, compiled.get());
             if (existing.dynamic()) {
                 // this segment and every segment that reads it now select differently
-                memberships.refresh(new SegmentStore.Evaluable(row(id), compiled.get()), "edited", true);
+                memberships.refresh(new SegmentStore.Evaluable(row(id), condition.get(), compiled.get()), "edited", true);
                 for (long dependent : store.dependents(id)) {
                     SegmentStore.Row row = row(dependent);
                     if (row.dynamic()) {
-                        memberships.refresh(new SegmentStore.Evaluable(row, store.compile(store.condition(row).orElseThrow())),
-                                "edited", true);
+                        memberships.refresh(store.evaluable(row), "edited", true);
                     }
                 }
             } else {

@@ -1,0 +1,159 @@
+package io.rapport.segment;
+
+import io.rapport.segment.SegmentCompiler.Compiled;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.flywaydb.core.Flyway;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Benchmark, not a test (run by name: {@code -Dtest=SegmentBench -Dbench.db=postgres|h2 -Dbench.customers=1000000}).
+ * Fills synthetic customers, summaries, scores and behaviour day counters with set-based SQL, then times, in the same
+ * run, the count of a 5-condition segment compiled by {@link SegmentCompiler} against a hand-written SQL query that
+ * gives the same answer, the full membership query, and the evaluation restricted to one customer (what the
+ * incremental update runs per segment after an event). Results: docs/benchmarks.md.
+ */
+class SegmentBench {
+
+    static final String DEFINITION = """
+            {"all":[
+              {"field":"profile.city","op":"in","value":["city-1","city-2","city-3","city-4","city-5"]},
+              {"field":"summary.order_count","op":"ge","value":2},
+              {"field":"summary.total_spend","op":"gt","value":500},
+              {"field":"score.p_alive","op":"gt","value":0.5},
+              {"field":"behaviour.events","event":"product_view","category":"cat-7","window":{"in_last_days":30},"op":"ge","value":2}]}""";
+
+    static final String HAND_WRITTEN = """
+            select count(*) from customer_profile p
+              join customer_summary s on s.customer_id = p.id
+              join scoring_current c on c.customer_id = p.id
+            where p.status = 'active' and p.city in ('city-1','city-2','city-3','city-4','city-5')
+              and s.order_count >= 2 and s.total_spend > 500 and c.p_alive > 0.5
+              and (select coalesce(sum(b.event_count), 0) from segment_behaviour_day b
+                   where b.customer_id = p.id and b.event_type = 'product_view' and b.dimension = 'category'
+                     and b.dim_value = 'cat-7' and b.event_day >= ?) >= 2""";
+
+    @Test
+    void run() throws Exception {
+        String kind = System.getProperty("bench.db", "h2");
+        int customers = Integer.getInteger("bench.customers", 100_000);
+        int eventDays = Integer.getInteger("bench.event-days", 10);
+        boolean postgres = kind.equals("postgres");
+        String url = postgres ? "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=segbench"
+                : "jdbc:h2:mem:segbench;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE";
+        try (Connection connection = DriverManager.getConnection(url, postgres ? "postgres" : "sa", "")) {
+            DSLContext db = DSL.using(connection, postgres ? SQLDialect.POSTGRES : SQLDialect.H2);
+            boolean reuse = Boolean.getBoolean("bench.reuse") && postgres;
+            if (postgres && !reuse) {
+                db.execute("drop schema if exists segbench cascade");
+                db.execute("create schema segbench");
+            }
+            var flyway = Flyway.configure().dataSource(url, postgres ? "postgres" : "sa", "")
+                    .locations("classpath:db/migration");
+            (postgres ? flyway.schemas("segbench") : flyway).load().migrate();
+            LocalDate today = LocalDate.now(ZoneId.of("Asia/Shanghai"));
+            long t0 = System.nanoTime();
+            if (!reuse) {
+                fill(db, postgres, customers, eventDays, today);
+            }
+            long events = db.fetchOne("select coalesce(sum(event_count), 0) from segment_behaviour_day where dimension = 'all'")
+                    .get(0, Long.class);
+            System.out.printf("BENCH %s: filled %,d customers, %,d events (%,d counter rows) in %.1f s%n", kind, customers,
+                    events, db.fetchCount(DSL.table("segment_behaviour_day")), (System.nanoTime() - t0) / 1e9);
+            if (postgres && !reuse) {
+                db.execute("analyze");
+            }
+
+            var context = new SegmentCompiler.Context(today, Instant.now(), ZoneId.of("Asia/Shanghai"),
+                    id -> Optional.empty(), code -> Optional.empty(), Optional.empty());
+            SegmentCondition tree = SegmentLanguage.parse(JsonMapper.builder().build().readTree(DEFINITION),
+                    new SegmentLanguage.References() {
+                        public boolean tagExists(String code) { return false; }
+                        public boolean segmentExists(long id) { return false; }
+                    });
+            LocalDate from = today.minusDays(29);
+            List<Double> compiled = new ArrayList<>();
+            List<Double> hand = new ArrayList<>();
+            List<Double> members = new ArrayList<>();
+            long compiledCount = 0;
+            long handCount = 0;
+            for (int round = 0; round < 7; round++) {
+                long s = System.nanoTime();
+                Compiled c = SegmentCompiler.compile(tree, context);
+                compiledCount = (Integer) db.fetchValue(SegmentCompiler.join(db.selectCount().from(io.rapport.customer.CustomerSegmentSource.profiles()), c)
+                        .where(SegmentCompiler.where(c)));
+                compiled.add((System.nanoTime() - s) / 1e6);
+                s = System.nanoTime();
+                handCount = db.fetchOne(HAND_WRITTEN, from).get(0, Long.class);
+                hand.add((System.nanoTime() - s) / 1e6);
+                s = System.nanoTime();
+                int n = SegmentCompiler.from(db, c).where(SegmentCompiler.where(c)).fetch().size();
+                members.add((System.nanoTime() - s) / 1e6);
+                if (n != compiledCount) {
+                    throw new AssertionError("membership " + n + " != count " + compiledCount);
+                }
+            }
+            if (compiledCount != handCount) {
+                throw new AssertionError("compiled " + compiledCount + " != hand-written " + handCount);
+            }
+            List<Double> single = new ArrayList<>();
+            for (int round = 0; round < 50; round++) {
+                long id = 1 + (round * 7919L) % customers;
+                long s = System.nanoTime();
+                // as Memberships.customersChanged does: compiled for these customers, sub-selects restricted too
+                Compiled c = SegmentCompiler.compile(tree, context, Optional.empty(),
+                        Optional.of(List.of(id)));
+                SegmentCompiler.from(db, c).where(SegmentCompiler.where(c))
+                        .and(io.rapport.customer.CustomerSegmentSource.id().in(List.of(id))).fetch();
+                single.add((System.nanoTime() - s) / 1e6);
+            }
+            System.out.printf("BENCH %s: %,d customers match; median of 7 (first dropped): compiled count %.0f ms, "
+                            + "hand-written SQL %.0f ms, full membership (ids) %.0f ms; one customer (incremental, per "
+                            + "segment): median %.2f ms of 50%n", kind, compiledCount, median(compiled), median(hand),
+                    median(members), median(single));
+        }
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values.size() > 5 ? values.subList(1, values.size()) : values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** Synthetic data with set-based SQL: ids 1..n; events spread over the last 90 days, 10 categories. */
+    static void fill(DSLContext db, boolean postgres, int n, int eventDays, LocalDate today) {
+        String range = postgres ? "generate_series(1, " + n + ") as g(x)" : "system_range(1, " + n + ") as g(x)";
+        db.execute("insert into customer_profile (id, status, name, gender, city, created_at, updated_at) "
+                + "select x, 'active', concat('n', x), case when mod(x, 2) = 0 then 'F' else 'M' end, "
+                + "concat('city-', mod(x, 50)), current_timestamp, current_timestamp from " + range);
+        db.execute("insert into customer_summary (customer_id, order_count, purchase_days, total_spend) "
+                + "select x, mod(x * 7, 6), mod(x * 7, 6), mod(x * 13, 2000) from " + range);
+        db.execute("insert into scoring_run (id, status, trigger_kind, requested_by, as_of_day, phase, started_at) "
+                + "values (1, 'done', 'bench', 'bench', current_date, 'done', current_timestamp)");
+        db.execute("insert into scoring_current (customer_id, run_id, as_of_day, lifecycle_stage, top_value, "
+                + "spend_12_months, spend_tier, p_alive, purchase_days, repeat_days, total_spend) "
+                + "select x, 1, current_date, 'ACTIVE', false, 0, 'REGULAR', mod(x * 31, 100) / 100.0, 0, 0, 0 from " + range);
+        // eventDays rows per customer: a day in the last 90, a category; each row counts 2 views
+        for (String dimension : List.of("all", "category")) {
+            String value = dimension.equals("all") ? "''" : "concat('cat-', mod(x * 3 + d, 10))";
+            String days = postgres ? "generate_series(0, " + (eventDays - 1) + ") as e(d)"
+                    : "system_range(0, " + (eventDays - 1) + ") as e(d)";
+            db.execute("insert into segment_behaviour_day (customer_id, event_type, dimension, dim_value, event_day, "
+                    + "event_count, amount) select x, 'product_view', '" + dimension + "', " + value + ", "
+                    + (postgres ? "cast(? as date) - mod(x + d * 9, 90)" : "dateadd(day, -mod(x + d * 9, 90), cast(? as date))")
+                    + ", 2, 0 from " + range + " cross join " + days,
+                    today);
+        }
+    }
+}
