@@ -30,6 +30,8 @@ public final class PersonalFields {
             new Field("customer_profile", "time_zone", Kind.LOCATION, "shown", "blanked"),
             new Field("customer_identity", "id_value", Kind.IDENTIFIER,
                     "phone 138****5678, email z***@example.com, other ids head only", "row deleted"),
+            new Field("customer_identity", "value_cipher", Kind.IDENTIFIER,
+                    "phones and emails AES-GCM encrypted when configured; decrypted, then masked", "row deleted"),
             new Field("ingest_event", "properties", Kind.FREE_TEXT, "not returned by list APIs", "set to null"),
             new Field("ingest_job_error", "field_value", Kind.FREE_TEXT, "shown to importers only",
                     "deleted with the import file (retention import-files)"),
