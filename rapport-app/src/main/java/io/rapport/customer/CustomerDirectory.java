@@ -46,8 +46,11 @@ public class CustomerDirectory {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final CustomerSummaries summaries;
+    private final IdentityProtection protection;
 
-    CustomerDirectory(DSLContext db, Clock clock, ApplicationEventPublisher events, CustomerSummaries summaries) {
+    CustomerDirectory(DSLContext db, Clock clock, ApplicationEventPublisher events, CustomerSummaries summaries,
+                      IdentityProtection protection) {
+        this.protection = protection;
         this.db = db;
         this.clock = clock;
         this.events = events;
@@ -132,19 +135,24 @@ public class CustomerDirectory {
     public Map<IdentityKey, Long> owners(Set<IdentityKey> keys) {
         Map<IdentityKey, Long> owners = new HashMap<>();
         Map<List<String>, List<String>> byKind = new LinkedHashMap<>();
+        Map<List<String>, Map<String, IdentityKey>> stored = new HashMap<>();
         for (IdentityKey key : keys) {
-            byKind.computeIfAbsent(List.of(key.kind().name(), key.namespace()), k -> new ArrayList<>()).add(key.value());
+            List<String> group = List.of(key.kind().name(), key.namespace());
+            for (String value : protection.lookups(key)) {
+                byKind.computeIfAbsent(group, k -> new ArrayList<>()).add(value);
+                stored.computeIfAbsent(group, k -> new HashMap<>()).put(value, key);
+            }
         }
         for (var entry : byKind.entrySet()) {
             IdentityKind kind = IdentityKind.valueOf(entry.getKey().get(0));
             String namespace = entry.getKey().get(1);
+            Map<String, IdentityKey> back = stored.get(entry.getKey());
             List<String> values = entry.getValue();
             for (int from = 0; from < values.size(); from += 1000) {
                 List<String> batch = values.subList(from, Math.min(values.size(), from + 1000));
                 NaturalKeys.select(db, List.of(I_VALUE, I_CUSTOMER), IDENTITY,
                                 I_KIND.eq(kind.name()).and(I_NAMESPACE.eq(namespace)), I_VALUE, batch)
-                        .forEach(row -> owners.put(new IdentityKey(kind, namespace, row.get(I_VALUE)),
-                                row.get(I_CUSTOMER)));
+                        .forEach(row -> owners.put(back.get(row.get(I_VALUE)), row.get(I_CUSTOMER)));
             }
         }
         return owners;
@@ -193,10 +201,11 @@ public class CustomerDirectory {
             OffsetDateTime now = OffsetDateTime.now(clock);
             List<Map.Entry<IdentityKey, Long>> rows = new ArrayList<>(newIdentities.entrySet());
             for (int from = 0; from < rows.size(); from += 1000) {
-                var step = db.insertInto(IDENTITY, I_CUSTOMER, I_KIND, I_NAMESPACE, I_VALUE, I_CREATED_AT);
+                var step = db.insertInto(IDENTITY, I_CUSTOMER, I_KIND, I_NAMESPACE, I_VALUE, I_CIPHER, I_CREATED_AT);
                 for (var entry : rows.subList(from, Math.min(rows.size(), from + 1000))) {
                     IdentityKey key = entry.getKey();
-                    step = step.values(entry.getValue(), key.kind().name(), key.namespace(), key.value(), now);
+                    step = step.values(entry.getValue(), key.kind().name(), key.namespace(), protection.stored(key),
+                            protection.cipherText(key), now);
                 }
                 step.execute();
             }

@@ -22,8 +22,10 @@ class CustomerPersonalData implements PersonalDataHolder {
 
     private final DSLContext db;
     private final CustomerSummaries summaries;
+    private final IdentityProtection protection;
 
-    CustomerPersonalData(DSLContext db, CustomerSummaries summaries) {
+    CustomerPersonalData(DSLContext db, CustomerSummaries summaries, IdentityProtection protection) {
+        this.protection = protection;
         this.db = db;
         this.summaries = summaries;
     }
@@ -45,12 +47,12 @@ class CustomerPersonalData implements PersonalDataHolder {
             }
         }
         List<Map<String, Object>> identities = new ArrayList<>();
-        db.select(I_KIND, I_NAMESPACE, I_VALUE, I_CREATED_AT).from(IDENTITY).where(I_CUSTOMER.eq(customerId))
+        db.select(I_KIND, I_NAMESPACE, I_VALUE, I_CIPHER, I_CREATED_AT).from(IDENTITY).where(I_CUSTOMER.eq(customerId))
                 .orderBy(I_KIND, I_VALUE).forEach(r -> {
                     Map<String, Object> identity = new LinkedHashMap<>();
                     identity.put("kind", r.get(I_KIND).toLowerCase());
                     identity.put("namespace", r.get(I_NAMESPACE));
-                    identity.put("value", r.get(I_VALUE));
+                    identity.put("value", protection.shown(r.get(I_VALUE), r.get(I_CIPHER)));
                     identity.put("since", r.get(I_CREATED_AT).toString());
                     identities.add(identity);
                 });

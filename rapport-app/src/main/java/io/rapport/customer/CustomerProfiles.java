@@ -33,8 +33,11 @@ public class CustomerProfiles {
     private final CustomerSummaries summaries;
     private final IdentityNormalizer normalizer;
     private final AuditLog audit;
+    private final IdentityProtection protection;
 
-    CustomerProfiles(DSLContext db, CustomerSummaries summaries, IdentityNormalizer normalizer, AuditLog audit) {
+    CustomerProfiles(DSLContext db, CustomerSummaries summaries, IdentityNormalizer normalizer, AuditLog audit,
+                     IdentityProtection protection) {
+        this.protection = protection;
         this.db = db;
         this.summaries = summaries;
         this.normalizer = normalizer;
@@ -71,12 +74,13 @@ public class CustomerProfiles {
                     "Your role may not see unmasked personal data");
         }
         Record p = db.selectFrom(PROFILE).where(P_ID.eq(id)).fetchOne();
-        List<IdentityView> identities = db.select(I_KIND, I_NAMESPACE, I_VALUE, I_CREATED_AT).from(IDENTITY)
+        List<IdentityView> identities = db.select(I_KIND, I_NAMESPACE, I_VALUE, I_CIPHER, I_CREATED_AT).from(IDENTITY)
                 .where(I_CUSTOMER.eq(id)).orderBy(I_KIND, I_VALUE)
                 .fetch(r -> {
                     IdentityKind kind = IdentityKind.valueOf(r.get(I_KIND));
+                    String value = protection.shown(r.get(I_VALUE), r.get(I_CIPHER));
                     return new IdentityView(kind.wire(), r.get(I_NAMESPACE),
-                            unmasked ? r.get(I_VALUE) : mask(kind, r.get(I_VALUE)), r.get(I_CREATED_AT));
+                            unmasked ? value : mask(kind, value), r.get(I_CREATED_AT));
                 });
         List<MergeView> merges = db.select(M_SURVIVOR, M_MERGED, M_REASON, M_AT).from(MERGE)
                 .where(M_SURVIVOR.eq(id)).or(M_MERGED.eq(id)).orderBy(M_ID)
@@ -170,39 +174,50 @@ public class CustomerProfiles {
         boolean hasMore = rows.size() > safeSize;
         List<? extends Record> pageRows = hasMore ? rows.subList(0, safeSize) : rows;
         List<Long> ids = pageRows.stream().map(r -> r.get(P_ID)).toList();
-        Map<Long, List<Record>> identities = db.select(I_CUSTOMER, I_KIND, I_VALUE).from(IDENTITY)
+        Map<Long, List<Record>> identities = db.select(I_CUSTOMER, I_KIND, I_VALUE, I_CIPHER).from(IDENTITY)
                 .where(I_CUSTOMER.in(ids)).and(I_KIND.in("PHONE", "EMAIL", "MEMBER_NO")).orderBy(I_ID)
                 .fetch().stream().collect(Collectors.groupingBy(r -> r.get(I_CUSTOMER)));
         List<Hit> hits = new ArrayList<>();
         for (Record r : pageRows) {
             List<Record> ids4 = identities.getOrDefault(r.get(P_ID), List.of());
             hits.add(new Hit(r.get(P_ID), PersonalDataMask.name(r.get(P_NAME)),
-                    first(ids4, IdentityKind.PHONE), first(ids4, IdentityKind.EMAIL), first(ids4, IdentityKind.MEMBER_NO),
+                    first(ids4, IdentityKind.PHONE), first(ids4, IdentityKind.EMAIL),
+                    first(ids4, IdentityKind.MEMBER_NO),
                     r.get(P_CITY), Optional.ofNullable(r.get(S_ORDERS)).orElse(0),
                     Optional.ofNullable(r.get(S_SPEND)).orElse(java.math.BigDecimal.ZERO), r.get(S_LAST)));
         }
         return new HitPage(hits, safePage, safeSize, hasMore);
     }
 
-    private static String first(List<Record> identities, IdentityKind kind) {
+    private String first(List<Record> identities, IdentityKind kind) {
         return identities.stream().filter(r -> kind.name().equals(r.get(I_KIND))).findFirst()
-                .map(r -> mask(kind, r.get(I_VALUE))).orElse(null);
+                .map(r -> mask(kind, protection.shown(r.get(I_VALUE), r.get(I_CIPHER)))).orElse(null);
     }
 
     private List<Long> identityMatches(String q, boolean prefix) {
         List<Condition> conditions = new ArrayList<>();
         if (q.contains("@")) {
             String email = q.toLowerCase(java.util.Locale.ROOT);
-            conditions.add(I_KIND.eq("EMAIL").and(valueMatches(email, prefix)));
+            if (!protection.prefixSearchable(IdentityKind.EMAIL)) {
+                // encrypted: exact match through the blind index only
+                if (!prefix) {
+                    conditions.add(I_KIND.eq("EMAIL").and(I_VALUE.in(
+                            protection.lookups(new IdentityKey(IdentityKind.EMAIL, "", email)))));
+                }
+            } else {
+                conditions.add(I_KIND.eq("EMAIL").and(valueMatches(email, prefix)));
+            }
         } else {
             conditions.add(I_KIND.eq("MEMBER_NO").and(valueMatches(q, prefix)));
-            if (prefix) {
+            if (prefix && protection.prefixSearchable(IdentityKind.EMAIL)) {
                 // The start of an email address typed without the '@' ("chen.j*").
                 conditions.add(I_KIND.eq("EMAIL").and(valueMatches(q.toLowerCase(java.util.Locale.ROOT), true)));
             }
             if (q.matches("[+\\d\\s()-]{3,}")) {
                 String digits = q.replaceAll("[\\s()-]", "");
-                if (prefix) {
+                if (prefix && !protection.prefixSearchable(IdentityKind.PHONE)) {
+                    // encrypted phone numbers are found by the whole number only
+                } else if (prefix) {
                     Condition phone = DSL.falseCondition();
                     for (String candidate : normalizer.phonePrefixes(digits)) {
                         phone = phone.or(valueMatches(candidate, true));
@@ -210,12 +225,15 @@ public class CustomerProfiles {
                     conditions.add(I_KIND.eq("PHONE").and(phone));
                 } else {
                     try {
-                        conditions.add(I_KIND.eq("PHONE").and(I_VALUE.eq(normalizer.phone(q).value())));
+                        conditions.add(I_KIND.eq("PHONE").and(I_VALUE.in(protection.lookups(normalizer.phone(q)))));
                     } catch (IllegalArgumentException notAPhone) {
                         // not a phone number: member number and name still apply
                     }
                 }
             }
+        }
+        if (conditions.isEmpty()) {
+            return List.of();
         }
         return db.selectDistinct(I_CUSTOMER).from(IDENTITY).where(DSL.or(conditions)).limit(1000)
                 .fetch(I_CUSTOMER);

@@ -35,6 +35,8 @@ final class CustomerTables {
     static final Field<String> I_NAMESPACE = field("customer_identity", "namespace", String.class);
     static final Field<String> I_VALUE = field("customer_identity", "id_value", String.class);
     static final Field<OffsetDateTime> I_CREATED_AT = field("customer_identity", "created_at", OffsetDateTime.class);
+    /** The encrypted value when encryption is on (then {@link #I_VALUE} holds its blind index); see V5_3. */
+    static final Field<String> I_CIPHER = field("customer_identity", "value_cipher", String.class);
 
     static final Table<?> MERGE = table("customer_merge");
     static final Field<Long> M_ID = field("customer_merge", "id", Long.class);

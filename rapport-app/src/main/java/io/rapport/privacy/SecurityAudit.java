@@ -117,7 +117,7 @@ class SecurityAudit {
                 for (String name : enumerable.getPropertyNames()) {
                     String lower = name.toLowerCase(Locale.ROOT);
                     if (lower.startsWith("rapport.") && !lower.contains("secret") && !lower.contains("password")
-                            && !lower.endsWith("key") && !lower.startsWith("rapport.test")) {
+                            && !lower.contains("key") && !lower.startsWith("rapport.test")) {
                         settings.putIfAbsent(name, String.valueOf(environment.getProperty(name)));
                     }
                 }
