@@ -32,12 +32,15 @@ public class Tiers {
     private final Clock clock;
     private final Programme programme;
     private final CustomerScores scores;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    Tiers(DSLContext db, Clock clock, Programme programme, CustomerScores scores) {
+    Tiers(DSLContext db, Clock clock, Programme programme, CustomerScores scores,
+          org.springframework.context.ApplicationEventPublisher events) {
         this.db = db;
         this.clock = clock;
         this.programme = programme;
         this.scores = scores;
+        this.events = events;
     }
 
     /** What a tier gives. */
@@ -133,6 +136,7 @@ public class Tiers {
                 .set(M_GRACE, (LocalDate) null).where(M_CUSTOMER.eq(customerId)).execute();
         db.insertInto(TIER_CHANGE, TC_CUSTOMER, TC_FROM, TC_TO, TC_DIRECTION, TC_REASON, TC_AT)
                 .values(customerId, from, to, direction, reason, now).execute();
+        events.publishEvent(new TierChanged(customerId, from, to, direction, reason));
     }
 
     /** Counts of one re-evaluation. */
@@ -167,6 +171,7 @@ public class Tiers {
                 break;
             }
             List<Query> writes = new ArrayList<>();
+            List<TierChanged> moved = new ArrayList<>();
             var changes = db.insertInto(TIER_CHANGE, TC_CUSTOMER, TC_FROM, TC_TO, TC_DIRECTION, TC_REASON, TC_AT);
             boolean anyChange = false;
             for (Record r : rows) {
@@ -187,6 +192,7 @@ public class Tiers {
                 if (earned > have) {
                     writes.add(tierUpdate(id, qualified.code(), now, settings.nextReview(today)));
                     changes = changes.values(id, tier, qualified.code(), "up", "re-evaluation", now);
+                    moved.add(new TierChanged(id, tier, qualified.code(), "up", "re-evaluation"));
                     anyChange = true;
                     upgraded++;
                 } else if (review.isAfter(today)) {
@@ -202,6 +208,7 @@ public class Tiers {
                 } else if (graceUntil == null || !graceUntil.isAfter(today)) {
                     writes.add(tierUpdate(id, qualified.code(), now, settings.nextReview(today)));
                     changes = changes.values(id, tier, qualified.code(), "down", "review date passed", now);
+                    moved.add(new TierChanged(id, tier, qualified.code(), "down", "review date passed"));
                     anyChange = true;
                     downgraded++;
                 }
@@ -212,6 +219,7 @@ public class Tiers {
             if (!writes.isEmpty()) {
                 db.batch(writes).execute();
             }
+            moved.forEach(events::publishEvent);
         }
         return new Review(members, upgraded, downgraded, grace, extended);
     }

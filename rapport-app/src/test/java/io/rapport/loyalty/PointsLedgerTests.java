@@ -71,6 +71,9 @@ abstract class PointsLedgerTests extends LoyaltyTest {
         assertThat(redeem.get("lotId").asLong()).as("drawn from the oldest lot").isEqualTo(lots.get(0));
         assertThat(redeem.get("points").asLong()).isEqualTo(-500);
         assertThat(card(id).get("expiringIn30Days").asLong()).as("what is left of the old lot").isEqualTo(100);
+        java.util.Map<Long, Long> expiring = new java.util.HashMap<>();
+        points.forEachExpiringWithin(Duration.ofDays(30), expiring::put);
+        assertThat(expiring).as("for journeys: every member with points expiring soon").containsEntry(id, 100L);
 
         clock.set(T.plus(Duration.ofDays(21)));
         assertThat(balance(id)).as("the old lot's 100 expired").isEqualTo(400);
