@@ -124,6 +124,17 @@ public class Points {
         return sum == null ? 0 : sum;
     }
 
+    /** Members with points expiring within {@code within} from now (pending lots included): customer id → points. */
+    public void forEachExpiringWithin(Duration within, java.util.function.BiConsumer<Long, Long> action) {
+        OffsetDateTime now = ledger.now().atOffset(ZoneOffset.UTC);
+        try (var rows = db.select(LOT_CUSTOMER, DSL.sum(LOT_REMAINING).cast(Long.class)).from(LOT)
+                .where(LOT_STATE.in(PointsLedger.PENDING, PointsLedger.AVAILABLE)).and(LOT_REMAINING.gt(0L))
+                .and(LOT_EXPIRES.gt(now)).and(LOT_EXPIRES.le(now.plus(within)))
+                .groupBy(LOT_CUSTOMER).orderBy(LOT_CUSTOMER).fetchSize(5_000).fetchLazy()) {
+            rows.forEach(r -> action.accept(r.value1(), r.value2()));
+        }
+    }
+
     /** A member's ledger, newest first. */
     public List<Entry> history(long customerId, int page, int size) {
         return search(L_CUSTOMER.eq(customerId), page, size);

@@ -306,6 +306,55 @@ class PointsLedger {
         save(m);
     }
 
+    /**
+     * Moves every open lot and the debt of {@code from} to {@code to} (a customer merge): each lot is recreated on the
+     * survivor with its dates and state, the move is written on both sides of the ledger, and both caches follow.
+     */
+    void moveAll(Locked from, Locked to, String key) {
+        List<Part> out = new ArrayList<>();
+        List<Part> in = new ArrayList<>();
+        var lots = db.select(LOT_ID, LOT_SOURCE, LOT_REMAINING, LOT_QUALIFYING, LOT_STATE, LOT_EARNED, LOT_AVAILABLE_AT,
+                        LOT_EXPIRES).from(LOT).where(LOT_CUSTOMER.eq(from.customerId))
+                .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_REMAINING.gt(0L)).orderBy(LOT_ID).fetch();
+        for (Record lot : lots) {
+            long remaining = lot.get(LOT_REMAINING);
+            boolean pending = PENDING.equals(lot.get(LOT_STATE));
+            Long moved = db.insertInto(LOT, LOT_CUSTOMER, LOT_SOURCE, LOT_POINTS, LOT_REMAINING, LOT_QUALIFYING,
+                            LOT_STATE, LOT_EARNED, LOT_AVAILABLE_AT, LOT_EXPIRES)
+                    .values(to.customerId, lot.get(LOT_SOURCE), remaining, remaining, lot.get(LOT_QUALIFYING),
+                            lot.get(LOT_STATE), lot.get(LOT_EARNED), lot.get(LOT_AVAILABLE_AT), lot.get(LOT_EXPIRES))
+                    .returning(LOT_ID).fetchOne(LOT_ID);
+            db.update(LOT).set(LOT_REMAINING, 0L).set(LOT_STATE, "moved").where(LOT_ID.eq(lot.get(LOT_ID))).execute();
+            out.add(new Part("merge-out", "merge", pending ? 0 : -remaining, pending ? -remaining : 0, 0, false,
+                    lot.get(LOT_ID), "customer " + to.customerId, "merged into customer " + to.customerId));
+            in.add(new Part("merge-in", "merge", pending ? 0 : remaining, pending ? remaining : 0, 0, false, moved,
+                    "customer " + from.customerId, "merged from customer " + from.customerId));
+            if (pending && (to.nextRelease == null || to.nextRelease.isAfter(lot.get(LOT_AVAILABLE_AT)))) {
+                to.nextRelease = lot.get(LOT_AVAILABLE_AT);
+            }
+            if (to.nextExpiry == null || to.nextExpiry.isAfter(lot.get(LOT_EXPIRES))) {
+                to.nextExpiry = lot.get(LOT_EXPIRES);
+            }
+        }
+        if (from.debt > 0) {
+            out.add(new Part("merge-out", "merge", 0, 0, -from.debt, false, null, "customer " + to.customerId,
+                    "debt merged into customer " + to.customerId));
+            in.add(new Part("merge-in", "merge", 0, 0, from.debt, false, null, "customer " + from.customerId,
+                    "debt merged from customer " + from.customerId));
+        }
+        if (!out.isEmpty()) {
+            append(from, key + ":out", out, "system");
+            append(to, key + ":in", in, "system");
+        }
+        if (to.firstOrderAt == null || from.firstOrderAt != null && from.firstOrderAt.isBefore(to.firstOrderAt)) {
+            to.firstOrderAt = from.firstOrderAt;
+        }
+        from.nextRelease = null;
+        from.nextExpiry = null;
+        save(from);
+        save(to);
+    }
+
     /** Takes points from available lots oldest first, except {@code skipLot}; returns what could not be taken. */
     private long draw(Locked m, long points, Long skipLot, String kind, String source, String reference, String reason,
                       List<Part> parts) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Service;
@@ -32,12 +31,15 @@ public class Tiers {
     private final Clock clock;
     private final Programme programme;
     private final CustomerScores scores;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    Tiers(DSLContext db, Clock clock, Programme programme, CustomerScores scores) {
+    Tiers(DSLContext db, Clock clock, Programme programme, CustomerScores scores,
+          org.springframework.context.ApplicationEventPublisher events) {
         this.db = db;
         this.clock = clock;
         this.programme = programme;
         this.scores = scores;
+        this.events = events;
     }
 
     /** What a tier gives. */
@@ -133,6 +135,7 @@ public class Tiers {
                 .set(M_GRACE, (LocalDate) null).where(M_CUSTOMER.eq(customerId)).execute();
         db.insertInto(TIER_CHANGE, TC_CUSTOMER, TC_FROM, TC_TO, TC_DIRECTION, TC_REASON, TC_AT)
                 .values(customerId, from, to, direction, reason, now).execute();
+        events.publishEvent(new TierChanged(customerId, from, to, direction, reason));
     }
 
     /** Counts of one re-evaluation. */
@@ -147,11 +150,6 @@ public class Tiers {
     public Review reevaluate(LocalDate today) {
         ProgrammeSettings settings = programme.settings();
         Field<BigDecimal> measure = measure(settings);
-        var sums = DSL.select(Q_CUSTOMER, DSL.sum(measure).as("value")).from(QUALIFYING)
-                .where(Q_MONTH.ge(settings.windowStart(today))).and(Q_MONTH.le(today)).groupBy(Q_CUSTOMER)
-                .asTable("q");
-        Field<Long> sumCustomer = sums.field(Q_CUSTOMER.getName(), Long.class);
-        Field<BigDecimal> sumValue = sums.field("value", BigDecimal.class);
         long after = Long.MIN_VALUE;
         long members = 0;
         long upgraded = 0;
@@ -160,21 +158,29 @@ public class Tiers {
         long extended = 0;
         OffsetDateTime now = OffsetDateTime.now(clock);
         while (true) {
-            var rows = db.select(M_CUSTOMER, M_TIER, M_REVIEW, M_GRACE, sumValue).from(MEMBER)
-                    .leftJoin(sums).on(sumCustomer.eq(M_CUSTOMER))
+            var rows = db.select(M_CUSTOMER, M_TIER, M_REVIEW, M_GRACE).from(MEMBER)
                     .where(M_CUSTOMER.gt(after)).orderBy(M_CUSTOMER).limit(PAGE).fetch();
             if (rows.isEmpty()) {
                 break;
             }
-            List<Query> writes = new ArrayList<>();
+            // the window sums of this page's members only: a range of the primary key, not the whole table
+            java.util.Map<Long, BigDecimal> values = new java.util.HashMap<>();
+            db.select(Q_CUSTOMER, DSL.sum(measure)).from(QUALIFYING)
+                    .where(Q_CUSTOMER.between(rows.getFirst().get(M_CUSTOMER), rows.getLast().get(M_CUSTOMER)))
+                    .and(Q_MONTH.ge(settings.windowStart(today))).and(Q_MONTH.le(today)).groupBy(Q_CUSTOMER)
+                    .forEach(r -> values.put(r.value1(), r.value2()));
+            List<TierChanged> moved = new ArrayList<>();
+            // members whose row gets the same new values are updated by one statement per page
+            java.util.Map<String, List<Long>> moveTo = new java.util.TreeMap<>();
+            List<Long> extend = new ArrayList<>();
+            List<Long> startGrace = new ArrayList<>();
             var changes = db.insertInto(TIER_CHANGE, TC_CUSTOMER, TC_FROM, TC_TO, TC_DIRECTION, TC_REASON, TC_AT);
-            boolean anyChange = false;
             for (Record r : rows) {
                 members++;
                 long id = r.get(M_CUSTOMER);
                 after = id;
                 String tier = r.get(M_TIER);
-                BigDecimal value = r.get(sumValue) == null ? BigDecimal.ZERO : r.get(sumValue);
+                BigDecimal value = values.getOrDefault(id, BigDecimal.ZERO);
                 ProgrammeSettings.Tier qualified = settings.tierFor(value);
                 Optional<ProgrammeSettings.Tier> predicted = predicted(id, settings);
                 if (predicted.isPresent() && settings.rank(predicted.get().code()) > settings.rank(qualified.code())) {
@@ -185,40 +191,42 @@ public class Tiers {
                 LocalDate review = r.get(M_REVIEW);
                 LocalDate graceUntil = r.get(M_GRACE);
                 if (earned > have) {
-                    writes.add(tierUpdate(id, qualified.code(), now, settings.nextReview(today)));
+                    moveTo.computeIfAbsent(qualified.code(), t -> new ArrayList<>()).add(id);
                     changes = changes.values(id, tier, qualified.code(), "up", "re-evaluation", now);
-                    anyChange = true;
+                    moved.add(new TierChanged(id, tier, qualified.code(), "up", "re-evaluation"));
                     upgraded++;
                 } else if (review.isAfter(today)) {
                     continue;
                 } else if (earned == have) {
-                    writes.add(db.update(MEMBER).set(M_REVIEW, settings.nextReview(today))
-                            .set(M_GRACE, (LocalDate) null).where(M_CUSTOMER.eq(id)));
+                    extend.add(id);
                     extended++;
                 } else if (graceUntil == null && settings.graceDays() > 0) {
-                    writes.add(db.update(MEMBER).set(M_GRACE, today.plusDays(settings.graceDays()))
-                            .where(M_CUSTOMER.eq(id)));
+                    startGrace.add(id);
                     grace++;
                 } else if (graceUntil == null || !graceUntil.isAfter(today)) {
-                    writes.add(tierUpdate(id, qualified.code(), now, settings.nextReview(today)));
+                    moveTo.computeIfAbsent(qualified.code(), t -> new ArrayList<>()).add(id);
                     changes = changes.values(id, tier, qualified.code(), "down", "review date passed", now);
-                    anyChange = true;
+                    moved.add(new TierChanged(id, tier, qualified.code(), "down", "review date passed"));
                     downgraded++;
                 }
             }
-            if (anyChange) {
-                writes.add(changes);
+            LocalDate nextReview = settings.nextReview(today);
+            moveTo.forEach((tier, ids) -> db.update(MEMBER).set(M_TIER, tier).set(M_TIER_SINCE, now)
+                    .set(M_REVIEW, nextReview).set(M_GRACE, (LocalDate) null).where(M_CUSTOMER.in(ids)).execute());
+            if (!extend.isEmpty()) {
+                db.update(MEMBER).set(M_REVIEW, nextReview).set(M_GRACE, (LocalDate) null)
+                        .where(M_CUSTOMER.in(extend)).execute();
             }
-            if (!writes.isEmpty()) {
-                db.batch(writes).execute();
+            if (!startGrace.isEmpty()) {
+                db.update(MEMBER).set(M_GRACE, today.plusDays(settings.graceDays())).where(M_CUSTOMER.in(startGrace))
+                        .execute();
             }
+            if (!moved.isEmpty()) {
+                changes.execute();
+            }
+            moved.forEach(events::publishEvent);
         }
         return new Review(members, upgraded, downgraded, grace, extended);
-    }
-
-    private Query tierUpdate(long id, String tier, OffsetDateTime now, LocalDate review) {
-        return db.update(MEMBER).set(M_TIER, tier).set(M_TIER_SINCE, now).set(M_REVIEW, review)
-                .set(M_GRACE, (LocalDate) null).where(M_CUSTOMER.eq(id));
     }
 
     /** Members per tier now. */

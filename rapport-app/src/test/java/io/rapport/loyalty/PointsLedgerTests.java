@@ -71,6 +71,9 @@ abstract class PointsLedgerTests extends LoyaltyTest {
         assertThat(redeem.get("lotId").asLong()).as("drawn from the oldest lot").isEqualTo(lots.get(0));
         assertThat(redeem.get("points").asLong()).isEqualTo(-500);
         assertThat(card(id).get("expiringIn30Days").asLong()).as("what is left of the old lot").isEqualTo(100);
+        java.util.Map<Long, Long> expiring = new java.util.HashMap<>();
+        points.forEachExpiringWithin(Duration.ofDays(30), expiring::put);
+        assertThat(expiring).as("for journeys: every member with points expiring soon").containsEntry(id, 100L);
 
         clock.set(T.plus(Duration.ofDays(21)));
         assertThat(balance(id)).as("the old lot's 100 expired").isEqualTo(400);
@@ -142,6 +145,35 @@ abstract class PointsLedgerTests extends LoyaltyTest {
         assertThat(balance.get("pending").asLong() + balance.get("points").asLong()).isZero();
         assertThat(balance.get("debt").asLong()).isZero();
         assertLedgerConsistent(id);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    io.rapport.customer.CustomerDirectory directory;
+    @org.springframework.beans.factory.annotation.Autowired
+    org.springframework.transaction.support.TransactionTemplate transactions;
+
+    @Test
+    void should_move_points_pending_points_and_spend_to_the_survivor_when_two_customers_merge() {
+        clock.set(T);
+        long survivor = customer("keeper", null, null);
+        long merged = customer("twin", null, null);
+        orders(sale(source + "-k1", "keeper", T.minus(Duration.ofDays(30)), "2000")
+                + sale(source + "-t1", "twin", T.minus(Duration.ofDays(20)), "1500")
+                + sale(source + "-t2", "twin", T.minus(Duration.ofDays(1)), "300"));
+
+        transactions.executeWithoutResult(s -> directory.merge(survivor, merged, "same phone"));
+
+        JsonNode balance = card(survivor).get("balance");
+        assertThat(balance.get("points").asLong()).isEqualTo(3500);
+        assertThat(balance.get("pending").asLong()).isEqualTo(300);
+        assertThat(card(survivor).get("tier").get("tier").asString()).as("3,800 spent together").isEqualTo("gold");
+        assertThat(points.cached(merged).points() + points.cached(merged).pending()).isZero();
+        assertLedgerConsistent(survivor);
+        assertLedgerConsistent(merged);
+
+        orders(refund(source + "-tr", "keeper", T.minus(Duration.ofHours(2)), "1500", source + "-t1"));
+        assertThat(card(survivor).get("balance").get("points").asLong()).as("the twin's order returned").isEqualTo(2000);
+        assertLedgerConsistent(survivor);
     }
 
     @Test

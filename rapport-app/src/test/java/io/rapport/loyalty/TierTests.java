@@ -20,6 +20,22 @@ abstract class TierTests extends LoyaltyTest {
     Tiers tiers;
     @Autowired
     NightlyLoyalty nightly;
+    @Autowired
+    org.springframework.context.event.ApplicationEventMulticaster multicaster;
+
+    final java.util.List<Object> published = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final org.springframework.context.ApplicationListener<org.springframework.context.PayloadApplicationEvent<?>>
+            recorder = e -> published.add(e.getPayload());
+
+    @org.junit.jupiter.api.BeforeEach
+    void listen() {
+        multicaster.addApplicationListener(recorder);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopListening() {
+        multicaster.removeApplicationListener(recorder);
+    }
 
     @Test
     void should_upgrade_as_soon_as_the_threshold_is_reached_and_show_progress_to_the_next_tier() {
@@ -34,6 +50,7 @@ abstract class TierTests extends LoyaltyTest {
         orders(sale(source + "-o2", "up", T.minus(Duration.ofDays(2)), "1000"));
 
         assertThat(card(id).get("tier").get("tier").asString()).isEqualTo("gold");
+        assertThat(published).contains(new TierChanged(id, "silver", "gold", "up", "qualifying value reached 3000"));
         assertThat(tiers.of(id).orElseThrow().perks().freeServices()).contains("free-delivery");
         orders(sale(source + "-o3", "up", T.minus(Duration.ofDays(1)), "7000"));
         assertThat(tiers.of(id).orElseThrow().perks().priorityService()).as("black members get priority service").isTrue();
@@ -60,6 +77,7 @@ abstract class TierTests extends LoyaltyTest {
         clock.set(atReview.graceUntil().orElseThrow().atTime(12, 0).toInstant(ZoneOffset.UTC));
         nightly.run();
         assertThat(tiers.of(id).orElseThrow().tier()).as("after the grace period").isEqualTo("silver");
+        assertThat(published).contains(new TierChanged(id, "gold", "silver", "down", "review date passed"));
         assertThat(tiers.movements(24)).anyMatch(m -> m.downgrades() > 0);
     }
 
