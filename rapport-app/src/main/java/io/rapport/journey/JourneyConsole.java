@@ -74,7 +74,7 @@ class JourneyConsole {
     }
 
     private String page(Model model, Journeys.Detail detail, String editorText, List<Map<String, Object>> problems) {
-        JourneyDefinition definition = definitions.parse(detail.definition());
+        JourneyDefinition definition = definitions.stored(detail.definition());
         Journeys.Stats stats = journeys.stats(detail.journey().code());
         model.addAttribute("journey", detail.journey());
         model.addAttribute("definition", definition);

@@ -51,6 +51,18 @@ class JourneyDefinitions {
 
     /** Parses and validates; 400 {@code invalid-journey} with all problems (the first one's path as field). */
     JourneyDefinition parse(String text) {
+        return parse(text, true);
+    }
+
+    /**
+     * A stored version, checked when it was saved: read without checking templates against their current state (a
+     * template edited since must not make a running journey unreadable; its send step reports the problem instead).
+     */
+    JourneyDefinition stored(String text) {
+        return parse(text, false);
+    }
+
+    private JourneyDefinition parse(String text, boolean checkTemplates) {
         JsonNode root;
         try {
             root = json.readTree(text);
@@ -93,7 +105,7 @@ class JourneyDefinitions {
                 goal = Optional.of(new JourneyDefinition.Goal(event.get(), within.get()));
             }
         }
-        List<JourneyDefinition.Step> steps = steps(root.path("steps"), problems);
+        List<JourneyDefinition.Step> steps = steps(root.path("steps"), problems, checkTemplates);
         if (problems.list.isEmpty()) {
             checkGraph(steps, problems);
         }
@@ -178,7 +190,7 @@ class JourneyDefinitions {
         return new JourneyDefinition.Reentry(rule, Optional.empty());
     }
 
-    private List<JourneyDefinition.Step> steps(JsonNode list, Problems problems) {
+    private List<JourneyDefinition.Step> steps(JsonNode list, Problems problems, boolean checkTemplates) {
         List<JourneyDefinition.Step> steps = new ArrayList<>();
         if (!list.isArray() || list.isEmpty()) {
             problems.add("steps", "a non-empty list of steps is required");
@@ -203,8 +215,13 @@ class JourneyDefinitions {
                     problems, true) : Optional.empty();
             Optional<String> template = Optional.empty();
             Map<String, String> variables = new LinkedHashMap<>();
-            if (type.equals("send")) {
+            if (type.equals("send") && checkTemplates) {
                 template = sendStep(s, path, variables, problems);
+            } else if (type.equals("send")) {
+                template = Optional.of(s.path("template").asString(""));
+                if (s.path("variables").isObject()) {
+                    s.path("variables").properties().forEach(e -> variables.put(e.getKey(), e.getValue().asString()));
+                }
             }
             Optional<JourneyDefinition.Condition> condition = Optional.empty();
             if (type.equals("branch")) {

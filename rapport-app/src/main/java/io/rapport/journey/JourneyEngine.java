@@ -259,6 +259,8 @@ class JourneyEngine {
             if (!trigger.type().equals("date") || now.toLocalTime().isBefore(trigger.at())) {
                 continue;
             }
+            // one date run per journey at a time (the hourly timer, another instance, an operator)
+            db.select(J_ID).from(JOURNEY).where(J_ID.eq(j.getKey().id())).forUpdate().fetch();
             LocalDate occasion = now.toLocalDate().minusDays(trigger.offsetDays());
             for (long customerId : contacts.bornOn(MonthDay.from(occasion))) {
                 if (enrol(j.getKey(), j.getValue(), customerId, "date:" + occasion).isPresent()) {
@@ -296,11 +298,17 @@ class JourneyEngine {
         }
         boolean holdout = bucket(journey.code() + ":holdout:" + customerId, 100) < definition.holdoutPercent();
         String first = definition.steps().getFirst().id();
-        int inserted = db.insertInto(INSTANCE).set(I_JOURNEY, journey.id()).set(I_VERSION, journey.version())
-                .set(I_CUSTOMER, customerId).set(I_ENTRY, key).set(I_STATUS, holdout ? "holdout" : "active")
-                .set(I_HOLDOUT, holdout).set(I_STEP, holdout ? null : first).set(I_SEQ, 0).set(I_SEEN, "")
-                .set(I_ENTERED, now).set(I_UPDATED, now)
-                .onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing().execute();
+        int inserted;
+        try {
+            inserted = db.insertInto(INSTANCE).set(I_JOURNEY, journey.id()).set(I_VERSION, journey.version())
+                    .set(I_CUSTOMER, customerId).set(I_ENTRY, key).set(I_STATUS, holdout ? "holdout" : "active")
+                    .set(I_HOLDOUT, holdout).set(I_STEP, holdout ? null : first).set(I_SEQ, 0).set(I_SEEN, "")
+                    .set(I_ENTERED, now).set(I_UPDATED, now)
+                    .onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing().execute();
+        } catch (org.springframework.dao.DuplicateKeyException enteredMeanwhile) {
+            // H2 emulates ON CONFLICT with MERGE, which a concurrent insert of the same entry can still beat
+            inserted = 0;
+        }
         if (inserted == 0) {
             return Optional.empty();
         }

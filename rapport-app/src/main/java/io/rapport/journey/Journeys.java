@@ -145,7 +145,7 @@ public class Journeys {
 
     /** A version's definition, parsed once (versions never change). */
     JourneyDefinition definition(long journeyId, int version) {
-        return parsed.computeIfAbsent(journeyId + ":" + version, k -> definitions.parse(
+        return parsed.computeIfAbsent(journeyId + ":" + version, k -> definitions.stored(
                 db.select(V_DEFINITION).from(VERSION).where(V_JOURNEY.eq(journeyId)).and(V_VERSION.eq(version))
                         .fetchOptional(V_DEFINITION).orElseThrow(() -> new RapportException(HttpStatus.NOT_FOUND,
                                 "journey-version-not-found", "journey " + journeyId + " has no version " + version))));
