@@ -4,19 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rapport.testing.Http;
 import io.rapport.testing.PostgresAvailable;
-import io.rapport.testing.PostgresDatabase;
+import io.rapport.testing.ServerProcess;
 import io.rapport.testing.SharedData;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,11 +31,10 @@ abstract class KillAndRerunTests {
     @TempDir
     Path dir;
 
-    /** JDBC settings of the database the server processes share. */
-    abstract List<String> databaseArguments();
+    private ServerProcess.Database database;
 
-    /** Runs SQL against that database (after the server has stopped). */
-    abstract long count(String sql) throws Exception;
+    /** The database the server processes share (counted from the test after the server has stopped). */
+    abstract ServerProcess.Database database(Path dir);
 
     @Test
     void should_lose_no_accepted_row_and_count_none_twice_when_the_server_is_killed_mid_import() throws Exception {
@@ -93,93 +89,42 @@ abstract class KillAndRerunTests {
                 "-cp", System.getProperty("java.class.path"), "io.rapport.RapportApplication",
                 "--server.port=" + port, "--rapport.currency=GBP", "--rapport.admin.password=" + PASSWORD,
                 "--rapport.upload-dir=" + dir.resolve("uploads"), "--logging.level.root=warn"));
-        command.addAll(databaseArguments());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server-" + System.nanoTime() + ".log").toFile()).start();
-        Http anonymous = Http.anonymous(port);
-        for (int i = 0; i < 1200; i++) {
-            try {
-                if (anonymous.get("/actuator/health").status() == 200) {
-                    return process;
-                }
-            } catch (IllegalStateException notYet) {
-                // not listening yet
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("server exited: " + Files.readString(latestLog()));
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("server did not start");
+        command.addAll(database().arguments());
+        return ServerProcess.start(command, dir, port);
     }
 
-    private Path latestLog() throws IOException {
-        try (var files = Files.list(dir)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("server-")).sorted().reduce((a, b) -> b)
-                    .orElseThrow();
-        }
+    private long count(String sql) throws Exception {
+        return database().count(sql);
     }
 
-    static long single(Connection connection, String sql) throws Exception {
-        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
+    private ServerProcess.Database database() {
+        if (database == null) {
+            database = database(dir);
+        }
+        return database;
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        if (database != null) {
+            database.drop();
         }
     }
 }
 
 class KillAndRerunOnH2Test extends KillAndRerunTests {
 
-    private String url() {
-        return "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
-    }
-
     @Override
-    List<String> databaseArguments() {
-        return List.of("--spring.datasource.url=" + url());
-    }
-
-    @Override
-    long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url(), "sa", "")) {
-            return single(c, sql);
-        }
+    ServerProcess.Database database(Path dir) {
+        return ServerProcess.Database.h2(dir);
     }
 }
 
 @ExtendWith(PostgresAvailable.class)
 class KillAndRerunOnPostgresTest extends KillAndRerunTests {
 
-    private final String schema = "rapport_kill_" + System.currentTimeMillis();
-
     @Override
-    List<String> databaseArguments() {
-        try (Connection c = DriverManager.getConnection(PostgresDatabase.SERVER, PostgresDatabase.USER, "");
-             Statement s = c.createStatement()) {
-            s.execute("create schema if not exists " + schema);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return List.of("--spring.profiles.active=postgres",
-                "--spring.datasource.url=" + PostgresDatabase.SERVER + "?currentSchema=" + schema,
-                "--spring.flyway.schemas=" + schema);
-    }
-
-    @Override
-    long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(PostgresDatabase.SERVER + "?currentSchema=" + schema,
-                PostgresDatabase.USER, "")) {
-            long n = single(c, sql);
-            return n;
-        }
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void drop() throws Exception {
-        try (Connection c = DriverManager.getConnection(PostgresDatabase.SERVER, PostgresDatabase.USER, "");
-             Statement s = c.createStatement()) {
-            s.execute("drop schema if exists " + schema + " cascade");
-        }
+    ServerProcess.Database database(Path dir) {
+        return ServerProcess.Database.postgres("rapport_kill");
     }
 }
