@@ -137,7 +137,8 @@ public class ConsentLedger {
 
     /**
      * Appends one event for an existing, not erased customer and updates the derived state; publishes
-     * {@link ConsentChanged} when the state changed. The caller has checked that the customer exists.
+     * {@link ConsentChanged} when the state changed (or the row's state stayed but became newer, which can change a
+     * decision that weighs it against the channel-wide row). The caller has checked that the customer exists.
      */
     @Transactional
     public Outcome record(long customerId, Change change, String recordedBy) {
@@ -179,14 +180,23 @@ public class ConsentLedger {
             db.update(CURRENT).set(C_GRANTED, change.granted()).set(C_OCCURRED, occurred).set(C_EVENT, eventId)
                     .where(key).execute();
             if (current.get(C_GRANTED) == change.granted()) {
+                if (occurred.isAfter(current.get(C_OCCURRED))) {
+                    // same answer for this row, but now newer than a channel-wide (or per-channel) row it lost to:
+                    // the decision may change, so segments must look again
+                    publish(customerId, change);
+                }
                 return Outcome.RECORDED;
             }
         } else {
             return Outcome.RECORDED;
         }
+        publish(customerId, change);
+        return Outcome.CHANGED;
+    }
+
+    private void publish(long customerId, Change change) {
         events.publishEvent(new ConsentChanged(customerId, change.purpose(), change.channel(), change.scope(),
                 change.granted(), change.occurredAt(), change.source().wire()));
-        return Outcome.CHANGED;
     }
 
     /** Every event recorded for the customer, oldest first. */
