@@ -6,7 +6,8 @@ import java.util.Optional;
 /**
  * Domain event: a customer's consent for a purpose (on a channel, or all channels) was granted or withdrawn.
  * Published inside the transaction that wrote the ledger row, only when the recorded event changed the current state
- * (the granted flag, or the time of an unchanged flag, which decides against the channel-wide row). Segments
+ * (the granted flag; or an unchanged flag whose newer time now outranks an opposite row on all channels or on one
+ * channel, which flips the decision). Segments
  * re-evaluate the customer's dynamic memberships in the same transaction ({@code io.rapport.segment.Memberships});
  * journeys stop pending sends.
  *

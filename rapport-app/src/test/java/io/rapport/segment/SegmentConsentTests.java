@@ -101,6 +101,14 @@ abstract class SegmentConsentTests extends SegmentFixtures {
                 })
                 .extracting(SegmentEntered::customerId).containsExactlyInAnyOrder(c0, c1);
         assertThat(count(EMAIL_MARKETING)).isEqualTo(2);
+
+        // c1's all-channel row already says "withdrawn"; withdrawing again makes it newer than the e-mail grant, which
+        // flips the decision although that row's answer did not change
+        published.clear();
+        consent(c1, Map.of("purpose", "marketing", "action", "withdraw", "source", "service_desk"));
+        assertThat(members(id)).containsExactly(c0);
+        assertThat(published).filteredOn(SegmentExited.class::isInstance).map(SegmentExited.class::cast)
+                .singleElement().satisfies(e -> assertThat(e.customerId()).isEqualTo(c1));
     }
 }
 
