@@ -137,7 +137,8 @@ public class ConsentLedger {
 
     /**
      * Appends one event for an existing, not erased customer and updates the derived state; publishes
-     * {@link ConsentChanged} when the state changed. The caller has checked that the customer exists.
+     * {@link ConsentChanged} when the state changed, or when the row's answer stayed but its newer time now outranks an
+     * opposite row on all channels (or on one channel), which changes a decision. The caller has checked that the customer exists.
      */
     @Transactional
     public Outcome record(long customerId, Change change, String recordedBy) {
@@ -179,14 +180,36 @@ public class ConsentLedger {
             db.update(CURRENT).set(C_GRANTED, change.granted()).set(C_OCCURRED, occurred).set(C_EVENT, eventId)
                     .where(key).execute();
             if (current.get(C_GRANTED) == change.granted()) {
+                if (overtakes(customerId, change, current.get(C_OCCURRED), occurred)) {
+                    publish(customerId, change);
+                }
                 return Outcome.RECORDED;
             }
         } else {
             return Outcome.RECORDED;
         }
+        publish(customerId, change);
+        return Outcome.CHANGED;
+    }
+
+    /**
+     * Whether a newer event with the row's unchanged answer now outranks an opposite row on the other side of the
+     * channel split (all channels vs one channel) that was between the old and the new time: the row's answer stays,
+     * but {@link ConsentPolicy}'s "latest of this channel and all channels" decision flips.
+     */
+    private boolean overtakes(long customerId, Change change, OffsetDateTime before, OffsetDateTime now) {
+        if (!change.scope().isEmpty() || !now.isAfter(before)) {
+            return false;
+        }
+        var others = change.channel().isPresent() ? C_CHANNEL.eq(ALL_CHANNELS) : C_CHANNEL.ne(ALL_CHANNELS);
+        return db.fetchExists(CURRENT, C_CUSTOMER.eq(customerId).and(C_PURPOSE.eq(change.purpose().name()))
+                .and(C_SCOPE.eq("")).and(others).and(C_GRANTED.eq(!change.granted()))
+                .and(C_OCCURRED.between(before, now)));
+    }
+
+    private void publish(long customerId, Change change) {
         events.publishEvent(new ConsentChanged(customerId, change.purpose(), change.channel(), change.scope(),
                 change.granted(), change.occurredAt(), change.source().wire()));
-        return Outcome.CHANGED;
     }
 
     /** Every event recorded for the customer, oldest first. */

@@ -11,8 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Service;
 
 /**
@@ -28,9 +32,14 @@ import org.springframework.stereotype.Service;
  * </ol>
  * A decision is two indexed reads; {@link #may(Collection, Purpose, ContactChannel)} decides a batch with two queries
  * per thousand customers.
+ * <p>
+ * The same rules, set-based, are {@link #allows(Field, Purpose, ContactChannel)}: one SQL condition that segments use
+ * to select exactly the customers {@link #may} allows ({@link ConsentConditions}). Both live here, side by side:
+ * {@link #decide} and {@link #allows} follow the numbered rules above, and {@code ConsentConditionsTests} checks on
+ * random ledgers that they agree. Change one, change the other.
  */
 @Service
-public class ConsentPolicy implements ContactPolicy {
+public class ConsentPolicy implements ContactPolicy, ConsentConditions {
 
     private static final int CHUNK = 1000;
 
@@ -52,8 +61,7 @@ public class ConsentPolicy implements ContactPolicy {
     public Map<Long, ContactDecision> may(Collection<Long> customerIds, Purpose purpose, ContactChannel channel) {
         List<Long> ids = new ArrayList<>(new LinkedHashSet<>(customerIds));
         Map<Long, ContactDecision> decisions = new LinkedHashMap<>();
-        List<String> channels = purpose == Purpose.PROFILING || purpose == Purpose.DATA_SHARING || channel == null
-                ? List.of(ALL_CHANNELS) : List.of(ALL_CHANNELS, channel.name());
+        List<String> channels = channels(purpose, channel);
         for (int from = 0; from < ids.size(); from += CHUNK) {
             List<Long> chunk = ids.subList(from, Math.min(ids.size(), from + CHUNK));
             Map<Long, Record> subjects = subjects(chunk);
@@ -152,6 +160,52 @@ public class ConsentPolicy implements ContactPolicy {
             return ContactDecision.deny("no-consent");
         }
         return ContactDecision.allow();
+    }
+
+    /**
+     * The set-based twin of {@link #decide}: true exactly when {@link #may} allows the purpose on the channel for the
+     * customer in {@code customerId} (a column of the caller's query). Correlated {@code EXISTS} sub-queries on the
+     * primary keys of {@code privacy_subject} and {@code privacy_consent_current}; bind values only.
+     */
+    @Override
+    public Condition allows(Field<Long> customerId, Purpose purpose, ContactChannel channel) {
+        // rules 1-3: the subject's limits (no privacy_subject row: no limits)
+        Table<?> subject = SUBJECT.as("pcs");
+        Field<Long> sCustomer = aliased("pcs", S_CUSTOMER);
+        Condition limited = aliased("pcs", S_ERASED).isNotNull().or(aliased("pcs", S_RESTRICTED).isTrue());
+        if (purpose == Purpose.PROFILING) {
+            limited = limited.or(aliased("pcs", S_PROFILING_OBJECTION).isTrue());
+        }
+        Condition allows = DSL.notExists(DSL.selectOne().from(subject).where(sCustomer.eq(customerId)).and(limited));
+        // rule 4: the latest of the purpose's rows on this channel and on all channels is a withdrawal, i.e. some
+        // withdrawal has no strictly later grant (at the same instant a withdrawal wins, as in later())
+        List<String> channels = channels(purpose, channel);
+        allows = allows.and(DSL.notExists(DSL.selectOne().from(CURRENT.as("pcw"))
+                .where(rows("pcw", customerId, purpose, channels)).and(aliased("pcw", C_GRANTED).isFalse())
+                .andNotExists(DSL.selectOne().from(CURRENT.as("pcg"))
+                        .where(rows("pcg", customerId, purpose, channels)).and(aliased("pcg", C_GRANTED).isTrue())
+                        .and(aliased("pcg", C_OCCURRED).gt(aliased("pcw", C_OCCURRED))))));
+        // rule 5: consent as lawful basis needs a row, which (not a latest withdrawal, by rule 4) is then a grant
+        if (properties.basis(purpose).needsGrant()) {
+            allows = allows.and(DSL.exists(DSL.selectOne().from(CURRENT.as("pca"))
+                    .where(rows("pca", customerId, purpose, channels))));
+        }
+        return allows;
+    }
+
+    /** The channel rows a decision reads: profiling and data sharing are channel-wide, others also the channel's. */
+    private static List<String> channels(Purpose purpose, ContactChannel channel) {
+        return purpose == Purpose.PROFILING || purpose == Purpose.DATA_SHARING || channel == null
+                ? List.of(ALL_CHANNELS) : List.of(ALL_CHANNELS, channel.name());
+    }
+
+    private static Condition rows(String alias, Field<Long> customerId, Purpose purpose, List<String> channels) {
+        return aliased(alias, C_CUSTOMER).eq(customerId).and(aliased(alias, C_PURPOSE).eq(purpose.name()))
+                .and(aliased(alias, C_SCOPE).eq("")).and(aliased(alias, C_CHANNEL).in(channels));
+    }
+
+    private static <T> Field<T> aliased(String alias, Field<T> column) {
+        return DSL.field(DSL.unquotedName(alias, column.getUnqualifiedName().last()), column.getType());
     }
 
     private static ContactDecision limits(Purpose purpose, Record subject) {

@@ -4,6 +4,7 @@ import static io.rapport.segment.SegmentTables.*;
 
 import io.rapport.customer.CustomerSegmentSource;
 import io.rapport.customer.CustomersMerged;
+import io.rapport.privacy.ConsentChanged;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -190,6 +191,21 @@ class Memberships {
             }
         }
         customersChanged(List.of(merge.mergedId(), merge.survivorId()), "merge");
+    }
+
+    /**
+     * A consent change (grant or withdrawal of a purpose, on a channel or all) re-evaluates the customer's dynamic
+     * segments in the ledger's transaction, so a withdrawn customer leaves consent-based audiences at once (a
+     * {@link SegmentExited} recorded) and a re-grant brings them back. Separate PIPL consents (partner or sensitive
+     * field scopes) are not segment conditions and are ignored.
+     */
+    @EventListener
+    @Order(1)
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void consentChanged(ConsentChanged change) {
+        if (change.scope().isEmpty()) {
+            customersChanged(List.of(change.customerId()), "consent");
+        }
     }
 
     private OffsetDateTime now() {
