@@ -5,17 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rapport.channel.ChannelTestSupport;
 import io.rapport.testing.Http;
 import io.rapport.testing.PostgresAvailable;
-import io.rapport.testing.PostgresDatabase;
+import io.rapport.testing.ServerProcess;
 import io.rapport.testing.TestGateway;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,9 +35,10 @@ abstract class JourneyKillTests {
     @TempDir
     Path dir;
 
-    abstract List<String> databaseArguments();
+    private ServerProcess.Database database;
 
-    abstract long count(String sql) throws Exception;
+    /** The database the server processes share (counted from the test). */
+    abstract ServerProcess.Database database(Path dir);
 
     @Test
     void should_resume_every_waiting_customer_exactly_once_after_kill_9() throws Exception {
@@ -140,85 +137,42 @@ abstract class JourneyKillTests {
                 "--rapport.journey.heartbeat=PT2S",
                 "--rapport.channel.gateways.webhook.url=" + gateway.url("/webhook"),
                 "--rapport.channel.gateways.webhook.secret=" + ChannelTestSupport.GATEWAY_SECRET));
-        command.addAll(databaseArguments());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("server-" + System.nanoTime() + ".log").toFile()).start();
-        Http anonymous = Http.anonymous(port);
-        for (int i = 0; i < 1200; i++) {
-            try {
-                if (anonymous.get("/actuator/health").status() == 200) {
-                    return process;
-                }
-            } catch (IllegalStateException notYet) {
-                // not listening yet
-            }
-            if (!process.isAlive()) {
-                throw new IllegalStateException("server exited");
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("server did not start");
+        command.addAll(database().arguments());
+        return ServerProcess.start(command, dir, port);
     }
 
-    static long single(Connection connection, String sql) throws Exception {
-        try (Statement s = connection.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            r.next();
-            return r.getLong(1);
+    private long count(String sql) throws Exception {
+        return database().count(sql);
+    }
+
+    private ServerProcess.Database database() {
+        if (database == null) {
+            database = database(dir);
+        }
+        return database;
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        if (database != null) {
+            database.drop();
         }
     }
 }
 
 class JourneyKillOnH2Test extends JourneyKillTests {
 
-    private String url() {
-        return "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath()
-                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
-    }
-
     @Override
-    List<String> databaseArguments() {
-        return List.of("--spring.datasource.url=" + url());
-    }
-
-    @Override
-    long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(url(), "sa", "")) {
-            return single(c, sql);
-        }
+    ServerProcess.Database database(Path dir) {
+        return ServerProcess.Database.h2(dir);
     }
 }
 
 @ExtendWith(PostgresAvailable.class)
 class JourneyKillOnPostgresTest extends JourneyKillTests {
 
-    private final String schema = "rapport_jkill_" + System.currentTimeMillis();
-
     @Override
-    List<String> databaseArguments() {
-        try (Connection c = DriverManager.getConnection(PostgresDatabase.SERVER, PostgresDatabase.USER, "");
-             Statement s = c.createStatement()) {
-            s.execute("create schema if not exists " + schema);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-        return List.of("--spring.profiles.active=postgres",
-                "--spring.datasource.url=" + PostgresDatabase.SERVER + "?currentSchema=" + schema,
-                "--spring.flyway.schemas=" + schema);
-    }
-
-    @Override
-    long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(PostgresDatabase.SERVER + "?currentSchema=" + schema,
-                PostgresDatabase.USER, "")) {
-            return single(c, sql);
-        }
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void drop() throws Exception {
-        try (Connection c = DriverManager.getConnection(PostgresDatabase.SERVER, PostgresDatabase.USER, "");
-             Statement s = c.createStatement()) {
-            s.execute("drop schema if exists " + schema + " cascade");
-        }
+    ServerProcess.Database database(Path dir) {
+        return ServerProcess.Database.postgres("rapport_jkill");
     }
 }
