@@ -1,18 +1,13 @@
 package io.rapport.channel;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The default unsubscribe links (another module may provide its own {@link UnsubscribeLinks}). */
+/**
+ * Turns on the outbox dispatcher's schedule. Unsubscribe links are the privacy module's
+ * ({@link io.rapport.privacy.UnsubscribeTokens}); see docs/channels.md.
+ */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
 class ChannelConfig {
-
-    @Bean
-    @ConditionalOnMissingBean(UnsubscribeLinks.class)
-    UnsubscribeLinks unsubscribeLinks(ChannelProperties settings) {
-        return new SignedUnsubscribeLinks(settings.publicBaseUrl(), settings.unsubscribeSecret());
-    }
 }

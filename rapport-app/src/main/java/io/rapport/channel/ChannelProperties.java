@@ -12,8 +12,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Channel settings with retail defaults.
  *
  * @param from               sender address of emails
- * @param publicBaseUrl      where customers reach this server (unsubscribe links)
- * @param unsubscribeSecret  HMAC key of unsubscribe links; the unsubscribe endpoint verifies with the same key
  * @param defaultLanguage    template language when neither the customer nor the request says one
  * @param dedupeWindow       an identical message (same customer, channel and content) within this window is
  *                           suppressed as a duplicate
@@ -26,8 +24,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("rapport.channel")
 public record ChannelProperties(
         @DefaultValue("noreply@rapport.local") String from,
-        @DefaultValue("http://localhost:8080") URI publicBaseUrl,
-        @DefaultValue("change-me-unsubscribe-secret") String unsubscribeSecret,
         @DefaultValue("zh-CN") String defaultLanguage,
         @DefaultValue("PT24H") Duration dedupeWindow,
         @DefaultValue Dispatch dispatch,

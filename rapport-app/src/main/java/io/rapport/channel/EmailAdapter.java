@@ -1,6 +1,8 @@
 package io.rapport.channel;
 
+import io.rapport.privacy.ContactChannel;
 import io.rapport.privacy.Purpose;
+import io.rapport.privacy.UnsubscribeTokens;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
@@ -24,9 +26,9 @@ class EmailAdapter implements ChannelAdapter {
 
     private final ObjectProvider<JavaMailSender> mail;
     private final ChannelProperties settings;
-    private final UnsubscribeLinks unsubscribeLinks;
+    private final UnsubscribeTokens unsubscribeLinks;
 
-    EmailAdapter(ObjectProvider<JavaMailSender> mail, ChannelProperties settings, UnsubscribeLinks unsubscribeLinks) {
+    EmailAdapter(ObjectProvider<JavaMailSender> mail, ChannelProperties settings, UnsubscribeTokens unsubscribeLinks) {
         this.mail = mail;
         this.settings = settings;
         this.unsubscribeLinks = unsubscribeLinks;
@@ -58,8 +60,8 @@ class EmailAdapter implements ChannelAdapter {
             mime.setHeader("Content-Language", message.language());
             mime.setHeader("X-Rapport-Outbox-Id", Long.toString(message.outboxId()));
             if (message.purpose() == Purpose.MARKETING && message.customerId().isPresent()) {
-                String link = unsubscribeLinks.link(message.customerId().get(), ChannelKind.EMAIL, Purpose.MARKETING)
-                        .toString();
+                String link = unsubscribeLinks.link(message.customerId().get(), Purpose.MARKETING,
+                        Optional.of(ContactChannel.EMAIL)).url();
                 mime.setHeader("List-Unsubscribe", "<" + link + ">");
                 mime.setHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
             }

@@ -60,7 +60,7 @@ class GatewayAdapter implements ChannelAdapter {
         payload.put("attempt", message.attempt());
         String body = json.writeValueAsString(payload);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
-        String signature = "sha256=" + HexFormat.of().formatHex(SignedUnsubscribeLinks.Hmac.sha256(
+        String signature = "sha256=" + HexFormat.of().formatHex(Hmac.sha256(
                 gateway.secret() == null ? new byte[0] : gateway.secret().getBytes(StandardCharsets.UTF_8),
                 (timestamp + "." + body).getBytes(StandardCharsets.UTF_8)));
         HttpRequest request = HttpRequest.newBuilder(gateway.url()).timeout(gateway.timeout())

@@ -8,6 +8,7 @@ import io.rapport.platform.RapportException;
 import io.rapport.platform.RapportProperties;
 import io.rapport.privacy.PersonalDataMask;
 import io.rapport.privacy.Purpose;
+import io.rapport.privacy.UnsubscribeTokens;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -45,12 +46,12 @@ public class Outbox {
     private final SendGuards guards;
     private final ChannelProperties settings;
     private final RapportProperties rapport;
-    private final UnsubscribeLinks unsubscribeLinks;
+    private final UnsubscribeTokens unsubscribeLinks;
     private final MeterRegistry meters;
     private final OutboxDispatcher dispatcher;
 
     Outbox(DSLContext db, Clock clock, MessageTemplates templates, CustomerContacts contacts, SendGuards guards,
-           ChannelProperties settings, RapportProperties rapport, UnsubscribeLinks unsubscribeLinks,
+           ChannelProperties settings, RapportProperties rapport, UnsubscribeTokens unsubscribeLinks,
            MeterRegistry meters, OutboxDispatcher dispatcher) {
         this.db = db;
         this.clock = clock;
@@ -102,7 +103,7 @@ public class Outbox {
         }
         long customerId = contact.get().customerId();
         Map<String, String> builtIn = MessageTemplates.customerVariables(contact.get(), false);
-        builtIn.put("unsubscribe_url", unsubscribeLinks.link(customerId, channel, purpose).toString());
+        builtIn.put("unsubscribe_url", unsubscribeLinks.link(customerId, purpose, channel.contactChannel()).url());
         MessageTemplates.Rendered rendered = templates.render(template,
                 request.language().or(() -> contact.get().language()), request.variables(), builtIn);
         String body = rendered.body();
@@ -120,7 +121,9 @@ public class Outbox {
         if (consent.isPresent()) {
             return suppress(row, consent.get());
         }
-        row.hash = hash(channel.name() + "\n" + row.recipient + "\n" + row.subject + "\n" + row.body);
+        // the unsubscribe link carries its own expiry, so it is left out: the same content a minute later is a duplicate
+        row.hash = hash(channel.name() + "\n" + row.recipient + "\n" + row.subject + "\n"
+                + row.body.replace(builtIn.get("unsubscribe_url"), "[unsubscribe_url]"));
         boolean duplicate = db.fetchExists(OUTBOX, O_CUSTOMER.eq(customerId).and(O_HASH.eq(row.hash))
                 .and(O_STATUS.in(SendGuards.LIVE))
                 .and(O_PLANNED.gt(now.minus(settings.dedupeWindow()).atOffset(ZoneOffset.UTC))));

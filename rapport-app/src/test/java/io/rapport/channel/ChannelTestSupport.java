@@ -2,18 +2,20 @@ package io.rapport.channel;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import io.rapport.testing.ConsentDouble;
+import io.rapport.platform.Actor;
+import io.rapport.privacy.Consents;
 import io.rapport.testing.MutableClock;
 import io.rapport.testing.TestGateway;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Instant;
+import java.util.List;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
-/** What channel tests share: a real SMTP server (GreenMail), a real HTTP gateway, a hand-moved clock, consent. */
+/** What channel tests share: a real SMTP server (GreenMail), a real HTTP gateway, a hand-moved clock, consent in the real ledger. */
 public final class ChannelTestSupport {
 
     private ChannelTestSupport() {}
@@ -51,19 +53,22 @@ public final class ChannelTestSupport {
         }
     }
 
-    /** The test clock and the consent stand-in (see {@link ConsentDouble}). */
+    /**
+     * Records in the privacy module's consent ledger that the customer granted (or withdrew) marketing on the given
+     * channels (none: every channel), as the consent API would.
+     */
+    public static void marketingConsent(Consents consents, long customerId, boolean granted, String... channels) {
+        consents.record(customerId, new Consents.ChangeRequest("marketing", granted ? "grant" : "withdraw",
+                List.of(channels), null, null, null, "api", null, "test-fixture"), new Actor("test", false));
+    }
+
+    /** The test clock. */
     @TestConfiguration(proxyBeanMethods = false)
     public static class Beans {
         @Bean
         @Primary
         MutableClock testClock() {
             return new MutableClock(DAYTIME);
-        }
-
-        @Bean
-        @Primary
-        ConsentDouble consent() {
-            return new ConsentDouble();
         }
     }
 }

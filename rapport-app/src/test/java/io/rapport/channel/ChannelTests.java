@@ -3,9 +3,10 @@ package io.rapport.channel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
+import io.rapport.privacy.ConsentPolicy;
+import io.rapport.privacy.Consents;
 import io.rapport.privacy.ContactChannel;
 import io.rapport.privacy.Purpose;
-import io.rapport.testing.ConsentDouble;
 import io.rapport.testing.MutableClock;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
@@ -49,15 +50,17 @@ abstract class ChannelTests extends ServerTest {
     @Autowired
     MutableClock clock;
     @Autowired
-    ConsentDouble consent;
+    Consents consents;
+    @Autowired
+    io.rapport.privacy.UnsubscribeTokens tokens;
+    @Autowired
+    ConsentPolicy consentPolicy;
     @Autowired
     OutboxDispatcher dispatcher;
     @Autowired
     SendGuards guards;
     @Autowired
     ChannelProperties settings;
-    @Autowired
-    UnsubscribeLinks links;
 
     @DynamicPropertySource
     static void channelProperties(DynamicPropertyRegistry registry) {
@@ -93,8 +96,20 @@ abstract class ChannelTests extends ServerTest {
         return source + "-" + i + "@example.com";
     }
 
-    /** Customers of this test: i-th has email {@link #email}, a phone, and the given time zone. */
+    /**
+     * Customers of this test: i-th has email {@link #email}, a phone, and the given time zone; each has granted
+     * marketing on every channel in the consent ledger (marketing's lawful basis is consent here, the default).
+     */
     List<Long> customers(int count, String timeZone) {
+        List<Long> ids = customersWithoutConsent(count, timeZone);
+        for (long id : ids) {
+            ChannelTestSupport.marketingConsent(consents, id, true);
+        }
+        return ids;
+    }
+
+    /** As {@link #customers} but with nothing in the consent ledger. */
+    List<Long> customersWithoutConsent(int count, String timeZone) {
         StringBuilder csv = new StringBuilder("customer_id,name,email,phone,time_zone,birthday\n");
         for (int i = 0; i < count; i++) {
             csv.append(source).append("-c").append(i).append(",张伟").append(i).append(',').append(email(i))
@@ -134,7 +149,7 @@ abstract class ChannelTests extends ServerTest {
     }
 
     @Test
-    void should_deliver_email_over_smtp_with_list_unsubscribe_header_and_signed_link() throws Exception {
+    void should_deliver_email_over_smtp_with_list_unsubscribe_header_and_privacy_signed_link() throws Exception {
         long customer = customers(1, "Asia/Shanghai").getFirst();
         template(source + "-welcome", "email", "marketing", List.of("coupon"),
                 "{{customer.name}}，欢迎！优惠码 {{coupon}}", "Welcome {{customer.name}}, code {{coupon}}");
@@ -148,15 +163,61 @@ abstract class ChannelTests extends ServerTest {
         MimeMessage mail = received.getFirst();
         assertThat(mail.getSubject()).isEqualTo("您好 张伟0");
         String body = ((String) mail.getContent());
-        assertThat(body).contains("张伟0，欢迎！优惠码 SPRING10").contains("/unsubscribe?c=" + customer);
+        assertThat(body).contains("张伟0，欢迎！优惠码 SPRING10").contains("退订: http://localhost:8080/unsubscribe/");
         String header = mail.getHeader("List-Unsubscribe")[0];
-        assertThat(header).startsWith("<http").contains("c=" + customer + "&ch=email&p=marketing&s=");
+        assertThat(header).startsWith("<http://localhost:8080/unsubscribe/").endsWith(">");
         assertThat(mail.getHeader("List-Unsubscribe-Post")[0]).isEqualTo("List-Unsubscribe=One-Click");
-        String signature = header.substring(header.indexOf("&s=") + 3, header.length() - 1);
-        SignedUnsubscribeLinks signer = (SignedUnsubscribeLinks) links;
-        assertThat(signer.verify(Long.toString(customer), "email", "marketing", signature)).isTrue();
-        assertThat(signer.verify(Long.toString(customer + 1), "email", "marketing", signature)).isFalse();
+        for (String link : List.of(header.substring(1, header.length() - 1), unsubscribeLinkIn(body))) {
+            var grant = tokens.verify(link.substring(link.lastIndexOf('/') + 1));
+            assertThat(grant.customerId()).isEqualTo(customer);
+            assertThat(grant.purpose()).isEqualTo(Purpose.MARKETING);
+            assertThat(grant.channel()).contains(ContactChannel.EMAIL);
+        }
         assertThat(outbox.get(outcome.outboxId()).status()).isEqualTo("SENT");
+    }
+
+    @Test
+    void should_withdraw_marketing_email_consent_in_the_ledger_by_one_click_from_the_received_email_and_suppress_later_sends()
+            throws Exception {
+        long customer = customers(1, "Asia/Shanghai").getFirst();
+        template(source + "-news", "email", "marketing", List.of(), "新品上市", "New arrivals");
+        assertThat(send("n1", customer, source + "-news", Map.of()).status()).isEqualTo("PENDING");
+        assertThat(outbox.dispatchDue()).isEqualTo(1);
+        MimeMessage mail = mailTo(email(0)).getFirst();
+        String header = mail.getHeader("List-Unsubscribe")[0];
+        java.net.URI link = java.net.URI.create(header.substring(1, header.length() - 1));
+
+        // RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the link, without cookies or login; the
+        // link names the configured public address (rapport.privacy.unsubscribe.base-url), here this test server
+        var oneClick = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + link.getRawPath()))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("List-Unsubscribe=One-Click")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(oneClick.statusCode()).as(oneClick.body()).isEqualTo(200);
+
+        assertThat(consentPolicy.may(customer, Purpose.MARKETING, ContactChannel.EMAIL).reason())
+                .contains("consent-withdrawn");
+        assertThat(consents.history(customer)).anySatisfy(event -> {
+            assertThat(event.purpose()).isEqualTo("MARKETING");
+            assertThat(event.channel()).isEqualTo("EMAIL");
+            assertThat(event.granted()).isFalse();
+            assertThat(event.source()).containsIgnoringCase("unsubscribe");
+        });
+        SendOutcome later = send("n2", customer, source + "-news", Map.of());
+        assertThat(later.status()).isEqualTo("SUPPRESSED");
+        assertThat(later.reason()).contains("consent-withdrawn");
+        assertThat(outbox.dispatchDue()).isZero();
+        assertThat(mailTo(email(0))).hasSize(1);
+    }
+
+    static String unsubscribeLinkIn(String body) {
+        int at = body.indexOf("http://localhost:8080/unsubscribe/");
+        int end = at;
+        while (end < body.length() && !Character.isWhitespace(body.charAt(end))) {
+            end++;
+        }
+        return body.substring(at, end);
     }
 
     @Test
@@ -222,7 +283,7 @@ abstract class ChannelTests extends ServerTest {
 
         TestGateway.Received request = gateway.received().getFirst();
         assertThat(request.path()).isEqualTo("/sms");
-        String expected = "sha256=" + HexFormat.of().formatHex(SignedUnsubscribeLinks.Hmac.sha256(
+        String expected = "sha256=" + HexFormat.of().formatHex(Hmac.sha256(
                 ChannelTestSupport.GATEWAY_SECRET.getBytes(StandardCharsets.UTF_8),
                 (request.header("X-Rapport-Timestamp") + "." + request.body()).getBytes(StandardCharsets.UTF_8)));
         assertThat(request.header("X-Rapport-Signature")).isEqualTo(expected);
@@ -333,10 +394,29 @@ abstract class ChannelTests extends ServerTest {
     }
 
     @Test
+    void should_send_no_marketing_to_a_customer_without_any_marketing_consent_when_the_basis_is_consent()
+            throws Exception {
+        long customer = customersWithoutConsent(1, "Asia/Shanghai").getFirst();
+        assertThat(consents.history(customer)).isEmpty();
+        template(source + "-promo", "email", "marketing", List.of(), "促销", "Sale");
+        template(source + "-receipt", "email", "service", List.of(), "收据", "Receipt");
+
+        SendOutcome marketing = send("m", customer, source + "-promo", Map.of());
+        assertThat(marketing.status()).isEqualTo("SUPPRESSED");
+        assertThat(marketing.reason()).contains("no-consent");
+        SendOutcome service = send("s", customer, source + "-receipt", Map.of());
+        assertThat(service.status()).as("service messages rest on the contract, not on consent").isEqualTo("PENDING");
+        assertThat(outbox.dispatchDue()).isEqualTo(1);
+        assertThat(mailTo(email(0))).hasSize(1);
+        assertThat(mailTo(email(0)).getFirst().getSubject()).isEqualTo("您好 张伟0");
+        assertThat((String) mailTo(email(0)).getFirst().getContent()).contains("收据").doesNotContain("促销");
+    }
+
+    @Test
     void should_suppress_without_consent_at_enqueue_and_when_consent_is_withdrawn_while_held() throws Exception {
         List<Long> ids = customers(2, "Asia/Shanghai");
         template(source + "-promo", "email", "marketing", List.of(), "促销", "Sale");
-        consent.withdraw(ids.get(0), Purpose.MARKETING, ContactChannel.EMAIL);
+        ChannelTestSupport.marketingConsent(consents, ids.get(0), false, "email");
         SendOutcome denied = send("a", ids.get(0), source + "-promo", Map.of());
         assertThat(denied.status()).isEqualTo("SUPPRESSED");
         assertThat(denied.reason()).contains("consent-withdrawn");
@@ -344,7 +424,7 @@ abstract class ChannelTests extends ServerTest {
         clock.set(Instant.parse("2026-03-10T14:30:00Z"));
         SendOutcome held = send("b", ids.get(1), source + "-promo", Map.of());
         assertThat(held.status()).isEqualTo("PENDING");
-        consent.withdraw(ids.get(1), Purpose.MARKETING, ContactChannel.EMAIL);
+        ChannelTestSupport.marketingConsent(consents, ids.get(1), false, "email");
         clock.set(Instant.parse("2026-03-11T01:00:00Z"));
         assertThat(outbox.dispatchDue()).isEqualTo(1);
         Outbox.Entry entry = outbox.get(held.outboxId());
@@ -460,7 +540,7 @@ abstract class ChannelTests extends ServerTest {
     /** A second dispatcher "instance" over the same database, claiming five messages at a time. */
     OutboxDispatcher smallBatchDispatcher() {
         var d = settings.dispatch();
-        var small = new ChannelProperties(settings.from(), settings.publicBaseUrl(), settings.unsubscribeSecret(),
+        var small = new ChannelProperties(settings.from(),
                 settings.defaultLanguage(), settings.dedupeWindow(),
                 new ChannelProperties.Dispatch(true, d.interval(), 5, d.maxAttempts(), d.backoff(), d.maxBackoff(),
                         d.lease()), settings.quietHours(), settings.caps(), settings.gateways());

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rapport.analytics.synthetic.DemoDataFiles;
 import io.rapport.analytics.synthetic.DemoDataGenerator;
+import io.rapport.channel.ChannelTestSupport;
 import io.rapport.channel.SendRequest;
-import io.rapport.privacy.ContactChannel;
-import io.rapport.privacy.Purpose;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
 import jakarta.mail.internet.MimeMessage;
@@ -96,7 +95,7 @@ abstract class AbandonedCartPlaybookTests extends JourneyTestBase {
         Set<Integer> orderedAfterReminder = Set.of(9, 10);
         Set<Integer> lateEvening = Set.of(30, 31, 32);
         for (int i : noConsent) {
-            consent.withdraw(customerByEmail(emails.get(i)), Purpose.MARKETING, ContactChannel.EMAIL);
+            ChannelTestSupport.marketingConsent(consents, customerByEmail(emails.get(i)), false, "email");
         }
         for (int i = 0; i < 30; i++) {
             event(emails.get(i), "cart_add", T0, source + "-cart-" + i);

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import io.rapport.channel.ChannelTestSupport;
 import io.rapport.channel.Outbox;
-import io.rapport.testing.ConsentDouble;
+import io.rapport.privacy.Consents;
 import io.rapport.testing.MutableClock;
 import io.rapport.testing.ServerTest;
 import io.rapport.testing.TestGateway;
@@ -27,9 +27,16 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
 
-/** What journey tests share: real SMTP and gateway, the hand-moved clock, fast timer polling. */
+/**
+ * What journey tests share: real SMTP and gateway, the hand-moved clock, fast timer polling, and the real consent
+ * ledger. The brand here markets to its existing customers on legitimate interests (GDPR art. 6(1)(f), recital 47;
+ * {@code rapport.privacy.lawful-basis}), so customers created by events and orders may receive marketing until they
+ * opt out; an opt-out is recorded in the ledger ({@link ChannelTestSupport#marketingConsent}) and suppresses sends
+ * as {@code consent-withdrawn}. Marketing without any grant under the default basis (consent) is in ChannelTests.
+ */
 @Import(ChannelTestSupport.Beans.class)
-@TestPropertySource(properties = {"rapport.journey.polling-interval=PT0.1S", "rapport.test.context=journey"})
+@TestPropertySource(properties = {"rapport.journey.polling-interval=PT0.1S", "rapport.test.context=journey",
+        "rapport.privacy.lawful-basis.marketing=legitimate_interests"})
 abstract class JourneyTestBase extends ServerTest {
 
     static final int SMTP_PORT = ChannelTestSupport.freePort();
@@ -39,7 +46,7 @@ abstract class JourneyTestBase extends ServerTest {
     @Autowired
     MutableClock clock;
     @Autowired
-    ConsentDouble consent;
+    Consents consents;
     @Autowired
     Outbox outbox;
     @Autowired
