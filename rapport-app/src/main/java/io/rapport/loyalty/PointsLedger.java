@@ -51,6 +51,8 @@ class PointsLedger {
         OffsetDateTime nextRelease;
         OffsetDateTime nextExpiry;
         OffsetDateTime firstOrderAt;
+        /** Whether the key given to {@link #lock(long, String)} was already used (then {@link #replay} says how). */
+        boolean keySeen;
 
         Locked(Record r) {
             customerId = r.get(M_CUSTOMER);
@@ -79,13 +81,25 @@ class PointsLedger {
 
     /** Locks the member row (404 {@code member-not-found} when there is none) and applies due releases and expiries. */
     Locked lock(long customerId) {
+        return lock(customerId, null);
+    }
+
+    /**
+     * Locks the member and, in the same round trip, tells whether an operation with {@code key} was already written
+     * ({@link Locked#keySeen}): the common case, a new key, then needs no separate idempotency query.
+     */
+    Locked lock(long customerId, String key) {
+        org.jooq.Field<Boolean> seen = key == null ? DSL.inline(false)
+                : DSL.field(DSL.exists(DSL.selectOne().from(LEDGER).where(L_KEY.eq(key)).and(L_PART.eq(0))));
         Record row = db.select(M_CUSTOMER, M_NO, M_TIER, M_AVAILABLE, M_PENDING, M_DEBT, M_NEXT_RELEASE, M_NEXT_EXPIRY,
-                        M_FIRST_ORDER).from(MEMBER).where(M_CUSTOMER.eq(customerId)).forUpdate().fetchOne();
+                        M_FIRST_ORDER, seen.as("key_seen")).from(MEMBER).where(M_CUSTOMER.eq(customerId)).forUpdate()
+                .fetchOne();
         if (row == null) {
             throw new RapportException(HttpStatus.NOT_FOUND, "member-not-found",
                     "Customer " + customerId + " is not a loyalty member").with("customerId", customerId);
         }
         Locked member = new Locked(row);
+        member.keySeen = Boolean.TRUE.equals(row.get("key_seen", Boolean.class));
         maintain(member, now());
         return member;
     }
