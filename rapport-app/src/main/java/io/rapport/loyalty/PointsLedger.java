@@ -171,14 +171,19 @@ class PointsLedger {
      */
     int expireDue(List<Long> customerIds, Instant now) {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        var locked = db.select(M_CUSTOMER, M_AVAILABLE, M_PENDING).from(MEMBER).where(M_CUSTOMER.in(customerIds))
+        // the id range lets every database walk the primary key; the list then picks the page's members
+        long low = java.util.Collections.min(customerIds);
+        long high = java.util.Collections.max(customerIds);
+        var locked = db.select(M_CUSTOMER, M_AVAILABLE, M_PENDING).from(MEMBER).where(M_CUSTOMER.between(low, high))
+                .and(M_CUSTOMER.in(customerIds))
                 .and(M_NEXT_EXPIRY.le(at)).and(M_NEXT_RELEASE.isNull().or(M_NEXT_RELEASE.gt(at)))
                 .orderBy(M_CUSTOMER).forUpdate().fetch();
         if (locked.isEmpty()) {
             return 0;
         }
         List<Long> ids = locked.map(r -> r.get(M_CUSTOMER));
-        var due = db.select(LOT_ID, LOT_CUSTOMER, LOT_REMAINING, LOT_STATE).from(LOT).where(LOT_CUSTOMER.in(ids))
+        var due = db.select(LOT_ID, LOT_CUSTOMER, LOT_REMAINING, LOT_STATE).from(LOT).where(LOT_CUSTOMER.between(low, high))
+                .and(LOT_CUSTOMER.in(ids))
                 .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_EXPIRES.le(at)).orderBy(LOT_ID).fetch();
         java.util.Map<Long, long[]> expired = new java.util.HashMap<>();
         if (!due.isEmpty()) {
@@ -205,7 +210,8 @@ class PointsLedger {
             }
         }
         java.util.Map<Long, OffsetDateTime> next = new java.util.HashMap<>();
-        db.select(LOT_CUSTOMER, DSL.min(LOT_EXPIRES)).from(LOT).where(LOT_CUSTOMER.in(ids))
+        db.select(LOT_CUSTOMER, DSL.min(LOT_EXPIRES)).from(LOT).where(LOT_CUSTOMER.between(low, high))
+                .and(LOT_CUSTOMER.in(ids))
                 .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_REMAINING.gt(0L)).groupBy(LOT_CUSTOMER)
                 .forEach(r -> next.put(r.value1(), r.value2()));
         List<org.jooq.Query> updates = new ArrayList<>(locked.size());
