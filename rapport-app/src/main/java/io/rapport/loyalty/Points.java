@@ -65,8 +65,8 @@ public class Points {
         String validSource = source(source);
         String clientKey = key(key);
         String opKey = scoped(customerId, clientKey);
-        PointsLedger.Locked m = ledger.lock(customerId);
-        Optional<List<? extends Record>> replay = ledger.replay(m, opKey, kind);
+        PointsLedger.Locked m = ledger.lock(customerId, opKey);
+        Optional<List<? extends Record>> replay = m.keySeen ? ledger.replay(m, opKey, kind) : Optional.empty();
         if (replay.isPresent()) {
             return movement(m, clientKey, kind, replay.get(), true);
         }
@@ -99,8 +99,8 @@ public class Points {
         requirePositive(points);
         String clientKey = key(key);
         String opKey = scoped(customerId, clientKey);
-        PointsLedger.Locked m = ledger.lock(customerId);
-        Optional<List<? extends Record>> replay = ledger.replay(m, opKey, kind);
+        PointsLedger.Locked m = ledger.lock(customerId, opKey);
+        Optional<List<? extends Record>> replay = m.keySeen ? ledger.replay(m, opKey, kind) : Optional.empty();
         if (replay.isPresent()) {
             return movement(m, clientKey, kind, replay.get(), true);
         }

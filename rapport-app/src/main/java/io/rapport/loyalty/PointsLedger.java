@@ -51,6 +51,8 @@ class PointsLedger {
         OffsetDateTime nextRelease;
         OffsetDateTime nextExpiry;
         OffsetDateTime firstOrderAt;
+        /** Whether the key given to {@link #lock(long, String)} was already used (then {@link #replay} says how). */
+        boolean keySeen;
 
         Locked(Record r) {
             customerId = r.get(M_CUSTOMER);
@@ -79,13 +81,25 @@ class PointsLedger {
 
     /** Locks the member row (404 {@code member-not-found} when there is none) and applies due releases and expiries. */
     Locked lock(long customerId) {
+        return lock(customerId, null);
+    }
+
+    /**
+     * Locks the member and, in the same round trip, tells whether an operation with {@code key} was already written
+     * ({@link Locked#keySeen}): the common case, a new key, then needs no separate idempotency query.
+     */
+    Locked lock(long customerId, String key) {
+        org.jooq.Field<Boolean> seen = key == null ? DSL.inline(false)
+                : DSL.field(DSL.exists(DSL.selectOne().from(LEDGER).where(L_KEY.eq(key)).and(L_PART.eq(0))));
         Record row = db.select(M_CUSTOMER, M_NO, M_TIER, M_AVAILABLE, M_PENDING, M_DEBT, M_NEXT_RELEASE, M_NEXT_EXPIRY,
-                        M_FIRST_ORDER).from(MEMBER).where(M_CUSTOMER.eq(customerId)).forUpdate().fetchOne();
+                        M_FIRST_ORDER, seen.as("key_seen")).from(MEMBER).where(M_CUSTOMER.eq(customerId)).forUpdate()
+                .fetchOne();
         if (row == null) {
             throw new RapportException(HttpStatus.NOT_FOUND, "member-not-found",
                     "Customer " + customerId + " is not a loyalty member").with("customerId", customerId);
         }
         Locked member = new Locked(row);
+        member.keySeen = Boolean.TRUE.equals(row.get("key_seen", Boolean.class));
         maintain(member, now());
         return member;
     }
@@ -157,14 +171,19 @@ class PointsLedger {
      */
     int expireDue(List<Long> customerIds, Instant now) {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        var locked = db.select(M_CUSTOMER, M_AVAILABLE, M_PENDING).from(MEMBER).where(M_CUSTOMER.in(customerIds))
+        // the id range lets every database walk the primary key; the list then picks the page's members
+        long low = java.util.Collections.min(customerIds);
+        long high = java.util.Collections.max(customerIds);
+        var locked = db.select(M_CUSTOMER, M_AVAILABLE, M_PENDING).from(MEMBER).where(M_CUSTOMER.between(low, high))
+                .and(M_CUSTOMER.in(customerIds))
                 .and(M_NEXT_EXPIRY.le(at)).and(M_NEXT_RELEASE.isNull().or(M_NEXT_RELEASE.gt(at)))
                 .orderBy(M_CUSTOMER).forUpdate().fetch();
         if (locked.isEmpty()) {
             return 0;
         }
         List<Long> ids = locked.map(r -> r.get(M_CUSTOMER));
-        var due = db.select(LOT_ID, LOT_CUSTOMER, LOT_REMAINING, LOT_STATE).from(LOT).where(LOT_CUSTOMER.in(ids))
+        var due = db.select(LOT_ID, LOT_CUSTOMER, LOT_REMAINING, LOT_STATE).from(LOT).where(LOT_CUSTOMER.between(low, high))
+                .and(LOT_CUSTOMER.in(ids))
                 .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_EXPIRES.le(at)).orderBy(LOT_ID).fetch();
         java.util.Map<Long, long[]> expired = new java.util.HashMap<>();
         if (!due.isEmpty()) {
@@ -191,7 +210,8 @@ class PointsLedger {
             }
         }
         java.util.Map<Long, OffsetDateTime> next = new java.util.HashMap<>();
-        db.select(LOT_CUSTOMER, DSL.min(LOT_EXPIRES)).from(LOT).where(LOT_CUSTOMER.in(ids))
+        db.select(LOT_CUSTOMER, DSL.min(LOT_EXPIRES)).from(LOT).where(LOT_CUSTOMER.between(low, high))
+                .and(LOT_CUSTOMER.in(ids))
                 .and(LOT_STATE.in(PENDING, AVAILABLE)).and(LOT_REMAINING.gt(0L)).groupBy(LOT_CUSTOMER)
                 .forEach(r -> next.put(r.value1(), r.value2()));
         List<org.jooq.Query> updates = new ArrayList<>(locked.size());
