@@ -82,8 +82,11 @@ abstract class JourneyBenchmarks extends JourneyTestBase {
     }
 }
 
+// JUnit does not inherit the condition from the abstract class: without it here the benchmark runs in every build
 @OnH2
+@EnabledIfSystemProperty(named = "rapport.bench", matches = "true")
 class JourneyBenchmarksOnH2Test extends JourneyBenchmarks {}
 
 @OnPostgres
+@EnabledIfSystemProperty(named = "rapport.bench", matches = "true")
 class JourneyBenchmarksOnPostgresTest extends JourneyBenchmarks {}
