@@ -224,11 +224,17 @@ class BehaviourCounters {
         return null;
     }
 
+    /**
+     * Rows per upsert statement. On H2, jOOQ writes ON CONFLICT as a MERGE over a union of one select per row, and H2
+     * parses that union recursively: a thousand rows overflowed its stack (a 500 on a 1,000-event batch).
+     */
+    private static final int UPSERT_ROWS = 200;
+
     private void write(Map<Key, Tally> days, Map<Last, Instant> last, Map<Hour, Integer> hours, Map<Long, Traits> traits) {
         List<Map.Entry<Key, Tally>> dayRows = new ArrayList<>(days.entrySet());
-        for (int from = 0; from < dayRows.size(); from += 1000) {
+        for (int from = 0; from < dayRows.size(); from += UPSERT_ROWS) {
             var insert = db.insertInto(BEHAVIOUR, B_CUSTOMER, B_TYPE, B_DIMENSION, B_VALUE, B_DAY, B_COUNT, B_AMOUNT);
-            for (var row : dayRows.subList(from, Math.min(dayRows.size(), from + 1000))) {
+            for (var row : dayRows.subList(from, Math.min(dayRows.size(), from + UPSERT_ROWS))) {
                 Key k = row.getKey();
                 insert = insert.values(k.customer(), k.type(), k.dimension(), k.value(), k.day(), row.getValue().count,
                         row.getValue().amount);
@@ -239,9 +245,9 @@ class BehaviourCounters {
                     .execute();
         }
         List<Map.Entry<Last, Instant>> lastRows = new ArrayList<>(last.entrySet());
-        for (int from = 0; from < lastRows.size(); from += 1000) {
+        for (int from = 0; from < lastRows.size(); from += UPSERT_ROWS) {
             var insert = db.insertInto(LAST_EVENT, L_CUSTOMER, L_TYPE, L_AT);
-            for (var row : lastRows.subList(from, Math.min(lastRows.size(), from + 1000))) {
+            for (var row : lastRows.subList(from, Math.min(lastRows.size(), from + UPSERT_ROWS))) {
                 insert = insert.values(row.getKey().customer(), row.getKey().type(),
                         row.getValue().atOffset(ZoneOffset.UTC));
             }
