@@ -38,7 +38,7 @@ import java.util.Optional;
 final class ScoreCalculator {
 
     /** Above this a Beta shape means "fixed dropout probability": see {@link #predict}. */
-    static final double MAX_BETA_SHAPE = 1e4;
+    static final double MAX_BETA_SHAPE = BetaGeoFitter.MAX_SERIES_SHAPE;
 
     private ScoreCalculator() {}
 
@@ -188,16 +188,17 @@ final class ScoreCalculator {
         s.churnRisk = nan(n);
         BgNbdParameters transactions;
         try {
-            transactions = new BetaGeoFitter().fit(summaries);
+            var fit = new BetaGeoFitter().fitOrPenalize(summaries, settings.bgNbdPenalizer());
+            fit.penalisedBecause().ifPresent(reason -> s.notes.put("bgNbd", reason));
+            transactions = fit.parameters();
         } catch (ModelFitException e) {
             s.notes.put("bgNbd", e.getMessage());
             return;
         }
         s.transactions = Optional.of(transactions);
         var model = transactions;
-        // With little evidence of dropout (small bases, few lapsed customers) the fit sends a and b off to infinity
-        // at a fixed ratio; P(alive) stays a closed form, but the hypergeometric series behind expected purchases and
-        // CLV then need millions of terms. Those two are left out, and the run says why.
+        // Should even the penalised fit leave a or b huge, P(alive) stays a closed form, but the hypergeometric series
+        // behind expected purchases and CLV would need millions of terms. Those two are left out, and the run says why.
         boolean seriesUsable = Math.max(transactions.a(), transactions.b()) <= MAX_BETA_SHAPE;
         if (!seriesUsable) {
             s.notes.put("expectedPurchases", "not computed: the dropout distribution is degenerate (a = "

@@ -20,6 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param topValueShare           share of buyers flagged as top value
  * @param gammaGammaPenalizer     L2 penalty of the Gamma-Gamma refit when the plain fit gives q ≤ 1 (see
  *                                {@code GammaGammaFitter.fitPenalized})
+ * @param bgNbdPenalizer          L2 penalty of the BG/NBD refit when the plain fit has no finite maximum or its
+ *                                dropout shapes a, b exceed 10⁴ (see {@code BetaGeoFitter.fitPenalized})
  * @param lifecycle               lifecycle stage rules
  * @param churn                   the churn model (trained on the stored behaviour; its horizon is churnWindowDays)
  */
@@ -37,6 +39,7 @@ public record ScoringProperties(
         @DefaultValue("3000") double goldTierSpend,
         @DefaultValue("0.2") double topValueShare,
         @DefaultValue("0.01") double gammaGammaPenalizer,
+        @DefaultValue("0.0001") double bgNbdPenalizer,
         @DefaultValue Lifecycle lifecycle,
         @DefaultValue Churn churn) {
 

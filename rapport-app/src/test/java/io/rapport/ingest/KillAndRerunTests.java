@@ -5,18 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rapport.testing.Http;
 import io.rapport.testing.PostgresAvailable;
 import io.rapport.testing.ServerProcess;
+import io.rapport.testing.ServerProcessTest;
 import io.rapport.testing.SharedData;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -24,24 +21,11 @@ import tools.jackson.databind.JsonNode;
  * (209,029 rows, 10,783 invoices, 2,767 customers); the restarted server resumes the job by itself, and in the end
  * every row is stored exactly once.
  */
-abstract class KillAndRerunTests {
-
-    static final String PASSWORD = "kill-test-password";
-
-    @TempDir
-    Path dir;
-
-    private ServerProcess.Database database;
-
-    /** The database the server processes share (counted from the test after the server has stopped). */
-    abstract ServerProcess.Database database(Path dir);
+abstract class KillAndRerunTests extends ServerProcessTest {
 
     @Test
     void should_lose_no_accepted_row_and_count_none_twice_when_the_server_is_killed_mid_import() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         Process server = start(port);
         long job;
         try {
@@ -84,38 +68,14 @@ abstract class KillAndRerunTests {
     }
 
     private Process start(int port) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.rapport.RapportApplication",
-                "--server.port=" + port, "--rapport.currency=GBP", "--rapport.admin.password=" + PASSWORD,
-                "--rapport.upload-dir=" + dir.resolve("uploads"), "--logging.level.root=warn"));
-        command.addAll(database().arguments());
-        return ServerProcess.start(command, dir, port);
-    }
-
-    private long count(String sql) throws Exception {
-        return database().count(sql);
-    }
-
-    private ServerProcess.Database database() {
-        if (database == null) {
-            database = database(dir);
-        }
-        return database;
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        if (database != null) {
-            database.drop();
-        }
+        return start(port, "--rapport.currency=GBP");
     }
 }
 
 class KillAndRerunOnH2Test extends KillAndRerunTests {
 
     @Override
-    ServerProcess.Database database(Path dir) {
+    protected ServerProcess.Database database(Path dir) {
         return ServerProcess.Database.h2(dir);
     }
 }
@@ -124,7 +84,7 @@ class KillAndRerunOnH2Test extends KillAndRerunTests {
 class KillAndRerunOnPostgresTest extends KillAndRerunTests {
 
     @Override
-    ServerProcess.Database database(Path dir) {
+    protected ServerProcess.Database database(Path dir) {
         return ServerProcess.Database.postgres("rapport_kill");
     }
 }

@@ -6,9 +6,9 @@ import io.rapport.channel.ChannelTestSupport;
 import io.rapport.testing.Http;
 import io.rapport.testing.PostgresAvailable;
 import io.rapport.testing.ServerProcess;
+import io.rapport.testing.ServerProcessTest;
 import io.rapport.testing.TestGateway;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -18,34 +18,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A real server process with a thousand customers waiting in a journey is killed with SIGKILL; the restarted server
  * resumes every one of them: each customer's second step runs exactly once and its message reaches the gateway.
  */
-abstract class JourneyKillTests {
+abstract class JourneyKillTests extends ServerProcessTest {
 
-    static final String PASSWORD = "kill-test-password";
     static final int CUSTOMERS = 1000;
-
-    @TempDir
-    Path dir;
-
-    private ServerProcess.Database database;
-
-    /** The database the server processes share (counted from the test). */
-    abstract ServerProcess.Database database(Path dir);
 
     @Test
     void should_resume_every_waiting_customer_exactly_once_after_kill_9() throws Exception {
-        int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-        }
+        int port = freePort();
         try (TestGateway gateway = TestGateway.start()) {
             Process server = start(port, gateway);
             try {
@@ -127,43 +113,19 @@ abstract class JourneyKillTests {
     }
 
     private Process start(int port, TestGateway gateway) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), "io.rapport.RapportApplication",
-                "--server.port=" + port, "--rapport.admin.password=" + PASSWORD,
-                "--rapport.upload-dir=" + dir.resolve("uploads"), "--logging.level.root=warn",
+        return start(port,
                 "--rapport.channel.dispatch.interval=PT0.2S", "--rapport.channel.dispatch.batch-size=50",
                 "--rapport.channel.dispatch.lease=PT5S", "--rapport.journey.polling-interval=PT0.5S",
                 "--rapport.journey.heartbeat=PT2S",
                 "--rapport.channel.gateways.webhook.url=" + gateway.url("/webhook"),
-                "--rapport.channel.gateways.webhook.secret=" + ChannelTestSupport.GATEWAY_SECRET));
-        command.addAll(database().arguments());
-        return ServerProcess.start(command, dir, port);
-    }
-
-    private long count(String sql) throws Exception {
-        return database().count(sql);
-    }
-
-    private ServerProcess.Database database() {
-        if (database == null) {
-            database = database(dir);
-        }
-        return database;
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        if (database != null) {
-            database.drop();
-        }
+                "--rapport.channel.gateways.webhook.secret=" + ChannelTestSupport.GATEWAY_SECRET);
     }
 }
 
 class JourneyKillOnH2Test extends JourneyKillTests {
 
     @Override
-    ServerProcess.Database database(Path dir) {
+    protected ServerProcess.Database database(Path dir) {
         return ServerProcess.Database.h2(dir);
     }
 }
@@ -172,7 +134,7 @@ class JourneyKillOnH2Test extends JourneyKillTests {
 class JourneyKillOnPostgresTest extends JourneyKillTests {
 
     @Override
-    ServerProcess.Database database(Path dir) {
+    protected ServerProcess.Database database(Path dir) {
         return ServerProcess.Database.postgres("rapport_jkill");
     }
 }

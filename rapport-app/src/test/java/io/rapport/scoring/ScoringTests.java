@@ -10,6 +10,7 @@ import io.rapport.analytics.clv.BgNbdParameters;
 import io.rapport.analytics.clv.ClvSettings;
 import io.rapport.analytics.clv.CustomerLifetimeValue;
 import io.rapport.analytics.clv.GammaGammaParameters;
+import io.rapport.analytics.clv.ModelFitException;
 import io.rapport.analytics.lifecycle.LifecycleStage;
 import io.rapport.analytics.rfm.SpendTier;
 import io.rapport.customer.CustomerSummaries;
@@ -165,7 +166,17 @@ abstract class ScoringTests extends ServerTest {
         double[] x = rows.stream().mapToDouble(r -> r[0]).toArray();
         double[] tx = rows.stream().mapToDouble(r -> r[1]).toArray();
         double[] age = rows.stream().mapToDouble(r -> r[2]).toArray();
-        BgNbdParameters model = new BetaGeoFitter().fit(x, tx, age);
+        // the documented choice of fit: maximum likelihood, or the penalised fit (λ = 1e-4) where that has no
+        // usable maximum (none at all, or a, b > 10^4)
+        BgNbdParameters model;
+        try {
+            model = new BetaGeoFitter().fit(x, tx, age);
+        } catch (ModelFitException e) {
+            model = new BetaGeoFitter().fitPenalized(x, tx, age, 1e-4);
+        }
+        if (Math.max(model.a(), model.b()) > ScoreCalculator.MAX_BETA_SHAPE) {
+            model = new BetaGeoFitter().fitPenalized(x, tx, age, 1e-4);
+        }
 
         JsonNode fitted = run.get("parameters").get("bgNbd");
         assertThat(fitted.get("r").asDouble()).isCloseTo(model.r(), within(1e-9));

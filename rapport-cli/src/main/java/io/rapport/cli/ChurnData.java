@@ -51,6 +51,28 @@ final class ChurnData {
         }
     }
 
+    /** Options of the time split on a transactions CSV: the last observed day and the churn horizon. */
+    static final class TimeSplitOptions {
+
+        @Option(names = "--as-of", paramLabel = "DATE",
+                description = "For transactions: the last observed day (default: the last transaction day).")
+        LocalDate asOf;
+
+        @Option(names = "--horizon", paramLabel = "DAYS", defaultValue = "180",
+                description = "For transactions: churned = no purchase in this many days after the cutoff (default: ${DEFAULT-VALUE}).")
+        int horizon;
+
+        /** The last observed day: {@code --as-of}, else the data's last day. */
+        LocalDate end(LocalDate lastDay) {
+            return asOf != null ? asOf : lastDay;
+        }
+
+        /** Why the options are unusable, if they are. */
+        Optional<String> usageError() {
+            return horizon < 1 ? Optional.of("--horizon must be at least 1 day, was " + horizon) : Optional.empty();
+        }
+    }
+
     /** A labelled table as features: numbers where every non-blank value is a number, else categories. */
     record Table(ChurnFeatures features, boolean[] churned) {}
 

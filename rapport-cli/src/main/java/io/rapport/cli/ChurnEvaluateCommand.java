@@ -51,25 +51,17 @@ final class ChurnEvaluateCommand implements Callable<Integer> {
     @Mixin
     TransactionCsvOptions csv = new TransactionCsvOptions();
 
-    @Option(names = "--as-of", paramLabel = "DATE",
-            description = "For transactions: the last observed day (default: the last transaction day).")
-    LocalDate asOf;
-
-    @Option(names = "--horizon", paramLabel = "DAYS", defaultValue = "180",
-            description = "For transactions: churned = no purchase in this many days after the cutoff (default: ${DEFAULT-VALUE}).")
-    int horizon;
+    @Mixin
+    ChurnData.TimeSplitOptions split = new ChurnData.TimeSplitOptions();
 
     @Option(names = "--json", description = "Print JSON instead of text.")
     boolean json;
 
     @Override
     public Integer call() throws IOException {
-        csv.usageError().ifPresent(m -> {
+        csv.usageError().or(split::usageError).ifPresent(m -> {
             throw new CommandLine.ParameterException(spec.commandLine(), m);
         });
-        if (horizon < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--horizon must be at least 1 day, was " + horizon);
-        }
         ChurnTrainCommand.requireReadable(modelPath);
         ChurnTrainCommand.requireReadable(input);
         TrainedChurnModel model;
@@ -98,22 +90,22 @@ final class ChurnEvaluateCommand implements Callable<Integer> {
 
     private ChurnTrainCommand.Report onTransactions(TrainedChurnModel model) throws IOException {
         var behaviour = ChurnEvaluate.readBehaviour(spec, input, csv, json);
-        LocalDate end = asOf != null ? asOf : behaviour.lastDay();
-        long cutoff = end.toEpochDay() - horizon;
+        LocalDate end = split.end(behaviour.lastDay());
+        long cutoff = end.toEpochDay() - split.horizon;
         var history = behaviour.history();
         boolean[] bought = history.purchasedBy(cutoff);
         int[] cohort = IntStream.range(0, bought.length).filter(i -> bought[i]).toArray();
         if (cohort.length == 0) {
             throw new FailureMessage.CommandFailure(input + ": no customer bought by " + LocalDate.ofEpochDay(cutoff)
-                    + " (" + horizon + " days before " + end + "), so there is nothing to evaluate");
+                    + " (" + split.horizon + " days before " + end + "), so there is nothing to evaluate");
         }
-        boolean[] churned = StratifiedHoldout.select(history.noPurchaseWithin(cutoff, horizon), cohort);
+        boolean[] churned = StratifiedHoldout.select(history.noPurchaseWithin(cutoff, split.horizon), cohort);
         ChurnEvaluate.requireBothOutcomes(input, churned);
         var rows = TimeSplitTraining.featuresAt(history, cutoff, cohort, model);
         var evaluation = ChurnEvaluation.of(model.predictAll(rows), churned);
         return new ChurnTrainCommand.Report(ChurnTrainCommand.describe(model) + " from " + modelPath.getFileName()
                 + " on the " + cohort.length + " customers of " + input.getFileName() + " who had bought by "
-                + LocalDate.ofEpochDay(cutoff) + "; churned = no purchase in the " + horizon + " days after",
+                + LocalDate.ofEpochDay(cutoff) + "; churned = no purchase in the " + split.horizon + " days after",
                 cohort.length, Optional.empty(), evaluation, Optional.empty(), Optional.of(LocalDate.ofEpochDay(cutoff)),
                 Optional.empty(), 0);
     }

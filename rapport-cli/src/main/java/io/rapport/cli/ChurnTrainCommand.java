@@ -62,13 +62,8 @@ final class ChurnTrainCommand implements Callable<Integer> {
     @Mixin
     TransactionCsvOptions csv = new TransactionCsvOptions();
 
-    @Option(names = "--as-of", paramLabel = "DATE",
-            description = "For transactions: the last observed day (default: the last transaction day).")
-    LocalDate asOf;
-
-    @Option(names = "--horizon", paramLabel = "DAYS", defaultValue = "180",
-            description = "For transactions: churned = no purchase in this many days after the cutoff (default: ${DEFAULT-VALUE}).")
-    int horizon;
+    @Mixin
+    ChurnData.TimeSplitOptions split = new ChurnData.TimeSplitOptions();
 
     @Option(names = "--test-share", paramLabel = "SHARE", defaultValue = "0.25",
             description = "Share of customers held out for the evaluation (default: ${DEFAULT-VALUE}).")
@@ -86,7 +81,7 @@ final class ChurnTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        csv.usageError().ifPresent(m -> {
+        csv.usageError().or(split::usageError).ifPresent(m -> {
             throw new CommandLine.ParameterException(spec.commandLine(), m);
         });
         ChurnModelKind modelKind = switch (kind.toLowerCase(Locale.ROOT)) {
@@ -97,9 +92,6 @@ final class ChurnTrainCommand implements Callable<Integer> {
         };
         if (!(testShare > 0 && testShare < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--test-share must be between 0 and 1, was " + testShare);
-        }
-        if (horizon < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--horizon must be at least 1 day, was " + horizon);
         }
         requireReadable(input);
         var settings = ChurnTrainingSettings.gradientBoostedTrees().withKind(modelKind).withSeed(seed);
@@ -143,8 +135,8 @@ final class ChurnTrainCommand implements Callable<Integer> {
 
     private Report trainOnTransactions(ChurnTrainingSettings settings) throws IOException {
         var behaviour = ChurnEvaluate.readBehaviour(spec, input, csv, json);
-        LocalDate end = asOf != null ? asOf : behaviour.lastDay();
-        var s = TimeSplitTraining.Settings.defaults().withHorizon(horizon)
+        LocalDate end = split.end(behaviour.lastDay());
+        var s = TimeSplitTraining.Settings.defaults().withHorizon(split.horizon)
                 .withMinimums(minimumCustomers, TimeSplitTraining.Settings.defaults().minimumPerOutcome());
         s = new TimeSplitTraining.Settings(s.horizonDays(), testShare, seed, s.minimumCustomers(), s.minimumPerOutcome(),
                 s.maxTrainingCustomers(), settings);
@@ -157,7 +149,7 @@ final class ChurnTrainCommand implements Callable<Integer> {
             long bytes = save(model);
             LocalDate cutoff = LocalDate.ofEpochDay(trained.cutoffDay());
             return new Report(describe(model) + " on " + trained.trainedOn() + " customers of " + input.getFileName()
-                    + ": features as of " + cutoff + ", churned = no purchase in the " + horizon + " days after",
+                    + ": features as of " + cutoff + ", churned = no purchase in the " + split.horizon + " days after",
                     trained.cohortCustomers(), Optional.of(trained.trainedOn()), trained.evaluation(),
                     settings.kind() == ChurnModelKind.LOGISTIC_REGRESSION ? Optional.empty()
                             : Optional.of(trained.baselineEvaluation().auc()),

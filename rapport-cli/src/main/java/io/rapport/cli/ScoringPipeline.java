@@ -85,7 +85,8 @@ final class ScoringPipeline {
         var tiers = new SpendTierClassifier().classify(tx, customerCount, settings.asOf());
         t = lap(steps, "rfm", t);
 
-        var bgNbd = new BetaGeoFitter().fit(summaries);
+        // as the server: the penalised fit where the maximum-likelihood one has no usable maximum (docs/scoring.md)
+        var bgNbd = new BetaGeoFitter().fitOrPenalize(summaries, BetaGeoFitter.DEFAULT_PENALIZER).parameters();
         t = lap(steps, "bg/nbd fit", t);
 
         // Gamma-Gamma needs a positive average spend; a repeat customer whose repeat days were

@@ -5,6 +5,7 @@ import org.apache.commons.math3.special.Beta;
 import org.apache.commons.math3.special.Gamma;
 
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -22,6 +23,12 @@ import java.util.stream.IntStream;
  * the simplex is warm-started on a spread-out subset of the groups and then polished on all.
  */
 public final class BetaGeoFitter {
+
+    /** Largest dropout shape a or b for which expected purchases and CLV are computed by their series. */
+    public static final double MAX_SERIES_SHAPE = 1e4;
+
+    /** The penalty λ the server and the command line use by default for {@link #fitOrPenalize}. */
+    public static final double DEFAULT_PENALIZER = 1e-4;
 
     private static final int PARALLEL_ABOVE = 50_000;
     private static final int CHUNK = 8_192;
@@ -41,6 +48,122 @@ public final class BetaGeoFitter {
 
     /** Fits on every customer of {@code summaries} who bought at least once. */
     public BgNbdParameters fit(CustomerSummaries summaries) {
+        double[][] h = histories(summaries);
+        return fit(h[0], h[1], h[2]);
+    }
+
+    /**
+     * Fits the model, lifetimes-style {@code fit(frequency, recency, T)}.
+     *
+     * @param frequency x: repeat purchases per customer
+     * @param recency   t_x: time of the last purchase since the first
+     * @param age       T: time since the first purchase
+     * @throws ModelFitException when the optimizer does not converge or the maximum is not finite
+     */
+    public BgNbdParameters fit(double[] frequency, double[] recency, double[] age) {
+        return fit(frequency, recency, age, 0);
+    }
+
+    /**
+     * A penalised fit for bases with little evidence of customers lapsing, where the maximum-likelihood a and b run
+     * off to infinity at a fixed ratio (the dropout distribution degenerates to a point; expected purchases and CLV,
+     * which sum a hypergeometric series in a and b, then need millions of terms). As lifetimes' {@code
+     * penalizer_coef} and {@link GammaGammaFitter#fitPenalized}, the mean log-likelihood per customer is maximised
+     * with an L2 penalty on the log-parameters:
+     * <pre>  maximise  ℓ(r, α, a, b)/n − λ (ln² r + ln² α + ln² a + ln² b)</pre>
+     * With λ → 0 this is the plain fit. The returned log-likelihood is the unpenalised one at the penalised
+     * parameters.
+     *
+     * @param penalizer λ &gt; 0; lifetimes suggests 0.001 … 0.1, 1e-4 already keeps a and b finite
+     */
+    public BgNbdParameters fitPenalized(double[] frequency, double[] recency, double[] age, double penalizer) {
+        if (!(penalizer > 0) || !Double.isFinite(penalizer)) {
+            throw new IllegalArgumentException("penalizer must be a positive number, got " + penalizer);
+        }
+        return fit(frequency, recency, age, penalizer);
+    }
+
+    /** {@link #fitPenalized(double[], double[], double[], double)} on every customer who bought at least once. */
+    public BgNbdParameters fitPenalized(CustomerSummaries summaries, double penalizer) {
+        double[][] h = histories(summaries);
+        return fitPenalized(h[0], h[1], h[2], penalizer);
+    }
+
+    /**
+     * A fit and why it is penalised, if it is.
+     *
+     * @param penalisedBecause why the maximum-likelihood fit was not usable, when the penalised one is returned
+     */
+    public record Fit(BgNbdParameters parameters, Optional<String> penalisedBecause) {
+    }
+
+    /**
+     * The maximum-likelihood fit, or the penalised one where that has no usable maximum: with little evidence of
+     * customers lapsing (a young or small base) the plain fit runs off to a boundary (a → 0) or sends a and b off to
+     * infinity at a fixed ratio (beyond {@link #MAX_SERIES_SHAPE} the hypergeometric series behind expected purchases
+     * and CLV need millions of terms).
+     *
+     * @throws ModelFitException when there is nothing to fit either way (no customer, no repeat purchase)
+     */
+    public Fit fitOrPenalize(CustomerSummaries summaries, double penalizer) {
+        ModelFitException plainFailure = null;
+        String reason;
+        try {
+            var plain = fit(summaries);
+            if (Math.max(plain.a(), plain.b()) <= MAX_SERIES_SHAPE) {
+                return new Fit(plain, Optional.empty());
+            }
+            reason = "maximum-likelihood a = " + plain.a() + ", b = " + plain.b() + " (a degenerate dropout distribution)";
+        } catch (ModelFitException e) {
+            plainFailure = e;
+            reason = e.getMessage();
+        }
+        try {
+            return new Fit(fitPenalized(summaries, penalizer),
+                    Optional.of(reason + ": the penalised fit with penalizer " + penalizer + " is used instead"));
+        } catch (ModelFitException e) {
+            throw plainFailure != null ? plainFailure : e;
+        }
+    }
+
+    private BgNbdParameters fit(double[] frequency, double[] recency, double[] age, double penalizer) {
+        var data = GroupedHistories.of(frequency, recency, age);
+        if (data.totalWeight() == 0) {
+            throw new ModelFitException("BG/NBD cannot be fitted on zero customers");
+        }
+        if (data.repeatWeight() == 0) {
+            throw new ModelFitException("BG/NBD has no finite maximum-likelihood estimate when no customer "
+                    + "made a repeat purchase (all " + (long) data.totalWeight() + " customers have x = 0)");
+        }
+        LogSpaceMaximizer.Maximum maximum;
+        if (data.size() <= PARALLEL_ABOVE) {
+            maximum = maximizer.maximize(q -> objective(data, q, penalizer));
+        } else {
+            // Warm start: most simplex steps are spent far from the optimum, so take them on a
+            // spread-out subset of the groups (they are sorted by x, t_x, T), then polish on all.
+            var subset = data.everyKth((data.size() + WARM_START_GROUPS - 1) / WARM_START_GROUPS);
+            var rough = maximizer.maximize(q -> objective(subset, q, penalizer));
+            maximum = maximizer.maximizeFrom(q -> objective(data, q, penalizer), rough.parameters(), 0.05);
+        }
+        double[] q = maximum.parameters();
+        double logLikelihood = penalizer > 0 ? data.logLikelihood(q[0], q[1], q[2], q[3]) : maximum.logLikelihood();
+        return new BgNbdParameters(q[0], q[1], q[2], q[3], logLikelihood);
+    }
+
+    /** The log-likelihood, or with a penalizer the penalised mean log-likelihood per customer. */
+    private static double objective(GroupedHistories data, double[] q, double penalizer) {
+        double ll = data.logLikelihood(q[0], q[1], q[2], q[3]);
+        if (penalizer == 0) {
+            return ll;
+        }
+        double penalty = 0;
+        for (double v : q) {
+            penalty += Math.log(v) * Math.log(v);
+        }
+        return ll / data.totalWeight() - penalizer * penalty;
+    }
+
+    private static double[][] histories(CustomerSummaries summaries) {
         int n = summaries.purchasingCustomerCount();
         double[] x = new double[n];
         double[] tx = new double[n];
@@ -54,38 +177,7 @@ public final class BetaGeoFitter {
                 k++;
             }
         }
-        return fit(x, tx, age);
-    }
-
-    /**
-     * Fits the model, lifetimes-style {@code fit(frequency, recency, T)}.
-     *
-     * @param frequency x: repeat purchases per customer
-     * @param recency   t_x: time of the last purchase since the first
-     * @param age       T: time since the first purchase
-     * @throws ModelFitException when the optimizer does not converge or the maximum is not finite
-     */
-    public BgNbdParameters fit(double[] frequency, double[] recency, double[] age) {
-        var data = GroupedHistories.of(frequency, recency, age);
-        if (data.totalWeight() == 0) {
-            throw new ModelFitException("BG/NBD cannot be fitted on zero customers");
-        }
-        if (data.repeatWeight() == 0) {
-            throw new ModelFitException("BG/NBD has no finite maximum-likelihood estimate when no customer "
-                    + "made a repeat purchase (all " + (long) data.totalWeight() + " customers have x = 0)");
-        }
-        LogSpaceMaximizer.Maximum maximum;
-        if (data.size() <= PARALLEL_ABOVE) {
-            maximum = maximizer.maximize(q -> data.logLikelihood(q[0], q[1], q[2], q[3]));
-        } else {
-            // Warm start: most simplex steps are spent far from the optimum, so take them on a
-            // spread-out subset of the groups (they are sorted by x, t_x, T), then polish on all.
-            var subset = data.everyKth((data.size() + WARM_START_GROUPS - 1) / WARM_START_GROUPS);
-            var rough = maximizer.maximize(q -> subset.logLikelihood(q[0], q[1], q[2], q[3]));
-            maximum = maximizer.maximizeFrom(q -> data.logLikelihood(q[0], q[1], q[2], q[3]), rough.parameters(), 0.05);
-        }
-        double[] q = maximum.parameters();
-        return new BgNbdParameters(q[0], q[1], q[2], q[3], maximum.logLikelihood());
+        return new double[][] {x, tx, age};
     }
 
     /**
