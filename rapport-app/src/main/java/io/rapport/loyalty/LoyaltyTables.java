@@ -152,6 +152,7 @@ final class LoyaltyTables {
     static final Field<Long> CH_POINTS = field("loyalty_charity", "points", Long.class);
     static final Field<BigDecimal> CH_AMOUNT = field("loyalty_charity", "amount", BigDecimal.class);
     static final Field<OffsetDateTime> CH_CREATED = field("loyalty_charity", "created_at", OffsetDateTime.class);
+    static final Field<String> CH_ORDER = field("loyalty_charity", "order_ref", String.class);
 
     static final Table<?> PARTNER = table("loyalty_partner");
     static final Field<String> PT_CODE = field("loyalty_partner", "code", String.class);

@@ -146,6 +146,47 @@ abstract class EngagementTests extends LoyaltyTest {
                 404, "referral-code-unknown");
     }
 
+    JsonNode charityCampaign(String campaign) {
+        for (JsonNode c : admin().get("/api/v1/loyalty/reports/charity").json()) {
+            if (c.get("campaign").asString().equals(campaign)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no campaign " + campaign);
+    }
+
+    @Test
+    void should_reverse_the_brands_charity_accrual_in_proportion_to_what_is_returned_once_per_return() {
+        programme.update(new ProgrammeSettings(null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, new ProgrammeSettings.Charity(source, new java.math.BigDecimal("1"),
+                new java.math.BigDecimal("100")), null, null), "test");
+        clock.set(Instant.parse("2026-03-01T00:00:00Z"));
+        customer("returner", null, null);
+        Instant bought = Instant.parse("2026-02-01T00:00:00Z");
+        orders(line(source + "-o", 1, "returner", bought, "SKU-1", "1000", null, "sale", null)
+                + line(source + "-o", 2, "returner", bought, "SKU-2", "1000", null, "sale", null)
+                + line(source + "-o", 3, "returner", bought, "SKU-3", "1000", null, "sale", null));
+        assertThat(charityCampaign(source).get("brandAmount").decimalValue()).isEqualByComparingTo("30.00");
+
+        String firstReturn = refund(source + "-r1", "returner", bought.plusSeconds(86_400), "1000", source + "-o");
+        orders(firstReturn);
+        JsonNode afterOne = charityCampaign(source);
+        assertThat(afterOne.get("brandAmount").decimalValue()).as("a third returned").isEqualByComparingTo("20.00");
+        assertThat(afterOne.get("brandReversed").decimalValue()).isEqualByComparingTo("10.00");
+
+        orders(firstReturn);
+        assertThat(charityCampaign(source).get("brandAmount").decimalValue()).as("the same return imported again")
+                .isEqualByComparingTo("20.00");
+
+        orders(refund(source + "-r2", "returner", bought.plusSeconds(2 * 86_400), "1000", source + "-o")
+                .replace(",SKU-1,", ",SKU-2,")
+                + refund(source + "-r3", "returner", bought.plusSeconds(3 * 86_400), "1000", source + "-o")
+                .replace(",SKU-1,", ",SKU-3,"));
+        JsonNode all = charityCampaign(source);
+        assertThat(all.get("brandAmount").decimalValue()).as("everything returned").isEqualByComparingTo("0.00");
+        assertThat(all.get("brandReversed").decimalValue()).isEqualByComparingTo("30.00");
+    }
+
     @Test
     void should_accrue_the_brands_1_per_100_and_members_donations_per_campaign() {
         clock.set(Instant.parse("2026-03-01T00:00:00Z"));
