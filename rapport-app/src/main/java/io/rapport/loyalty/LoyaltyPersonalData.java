@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * lots expire, as every member's do; no new ledger entry is written). What goes is what names or reaches the person:
  * the member number and referral code are replaced, the member is marked erased (left out of tier reviews), the
  * free text staff wrote on the member's manual adjustments is overwritten, so is any other ledger text that mentions
- * the person's name or member number, the invitee's device id on referrals, and unused coupons are
+ * the person's name or member number, the invitee's device id on referrals and the contact fingerprints kept for referral anti-abuse, and unused coupons are
  * voided. Runs before the profile is erased (highest precedence), so the name is still there to look for.
  */
 @Component
@@ -43,9 +43,11 @@ class LoyaltyPersonalData implements PersonalDataHolder {
     private final Referrals referrals;
     private final Tasks tasks;
     private final CustomerContacts contacts;
+    private final ReferralContacts referralContacts;
 
     LoyaltyPersonalData(DSLContext db, Members members, Points points, Rewards rewards, Referrals referrals,
-                        Tasks tasks, CustomerContacts contacts) {
+                        Tasks tasks, CustomerContacts contacts, ReferralContacts referralContacts) {
+        this.referralContacts = referralContacts;
         this.db = db;
         this.members = members;
         this.points = points;
@@ -119,9 +121,10 @@ class LoyaltyPersonalData implements PersonalDataHolder {
                 .set(M_REFERRAL_CODE, "X" + customerId).where(M_CUSTOMER.eq(customerId)).execute();
         // the device and contacts on a referral are the invitee's; the inviter's erasure leaves them to the invitee
         rows += db.update(REFERRAL).set(RF_DEVICE, (String) null).where(RF_INVITEE.eq(customerId)).execute();
+        rows += referralContacts.forget(customerId);
         rows += db.update(COUPON).set(C_STATUS, "void").where(C_CUSTOMER.eq(customerId)).and(C_STATUS.eq("issued"))
                 .execute();
-        return new Erasure(category(), rows, "member number, referral code, staff notes and referral device "
+        return new Erasure(category(), rows, "member number, referral code, staff notes, referral device and contact fingerprints "
                 + "removed, unused coupons voided; points ledger and balance kept for the programme's accounts");
     }
 

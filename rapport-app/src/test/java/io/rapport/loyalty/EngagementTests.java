@@ -125,6 +125,49 @@ abstract class EngagementTests extends LoyaltyTest {
     }
 
     @Test
+    void should_refuse_the_referral_reward_when_invitee_and_inviter_share_a_phone_or_an_address() {
+        clock.set(Instant.parse("2026-03-01T00:00:00Z"));
+        long inviter = member("sharer");
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", inviter,
+                "phone", "+86 138 0013 8000", "address", "12 Rue de la Paix, 75002 Paris")).status()).isEqualTo(200);
+        String code = card(inviter).get("member").get("referralCode").asString();
+        long sameAddress = customer("flatmate", null, null);
+        long samePhone = customer("alias", null, null);
+        long friend = customer("friend", null, null);
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", sameAddress, "referralCode", code,
+                "address", "12 rue de la paix -- 75002  PARIS")).status()).isEqualTo(201);
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", samePhone, "referralCode", code,
+                "phone", "+8613800138000")).status()).isEqualTo(201);
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", friend, "referralCode", code,
+                "phone", "+86 139 0013 9000", "address", "14 Rue de la Paix, 75002 Paris")).status()).isEqualTo(201);
+        Instant bought = Instant.parse("2026-02-28T10:00:00Z");
+        orders(sale(source + "-f1", "flatmate", bought, "100") + sale(source + "-a1", "alias", bought, "100")
+                + sale(source + "-fr1", "friend", bought, "100"));
+
+        clock.set(Instant.parse("2026-03-08T00:00:00Z"));
+        nightly.run();
+
+        assertThat(balance(inviter)).as("rewarded for the friend only").isEqualTo(500);
+        assertThat(balance(friend)).as("200 for joining + 100 for the order").isEqualTo(300);
+        assertThat(balance(sameAddress)).as("the order's points only").isEqualTo(100);
+        assertThat(balance(samePhone)).as("the order's points only").isEqualTo(100);
+        Map<Long, JsonNode> invited = new java.util.HashMap<>();
+        admin().get("/api/v1/loyalty/members/" + inviter + "/referrals").json().get("invited")
+                .forEach(r -> invited.put(r.get("inviteeId").asLong(), r));
+        assertThat(invited.get(sameAddress).get("status").asString()).isEqualTo("refused");
+        assertThat(invited.get(sameAddress).get("reason").asString()).startsWith("referral-same-address");
+        assertThat(invited.get(samePhone).get("status").asString()).isEqualTo("refused");
+        assertThat(invited.get(samePhone).get("reason").asString()).startsWith("referral-same-phone");
+        assertThat(invited.get(friend).get("status").asString()).isEqualTo("rewarded");
+        assertThat(db.fetchCount(org.jooq.impl.DSL.table("loyalty_contact"), org.jooq.impl.DSL.lower(
+                org.jooq.impl.DSL.field("fingerprint", String.class)).contains("paix")
+                .or(org.jooq.impl.DSL.field("fingerprint", String.class).contains("13800138000"))))
+                .as("contacts are kept as fingerprints only").isZero();
+        assertProblem(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", friend, "phone", "12")),
+                400, "invalid-phone");
+    }
+
+    @Test
     void should_refuse_self_referral_a_reused_device_and_a_customer_who_already_bought() {
         clock.set(Instant.parse("2026-03-01T00:00:00Z"));
         long inviter = member("host");
