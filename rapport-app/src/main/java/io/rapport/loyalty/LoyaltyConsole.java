@@ -24,7 +24,8 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
 
 /**
- * The programme's console pages: overview (liability, tiers chart), member card, settings, rewards, ledger search.
+ * The programme's console pages: overview (liability, tiers chart), member card, settings, rewards, ledger search,
+ * partner reconciliation.
  * Open to the same roles as the API behind them; a refused change is shown on the page with its reason.
  */
 @Controller
@@ -43,10 +44,12 @@ class LoyaltyConsole {
     private final LoyaltyController api;
     private final MessageSource messages;
     private final ObjectMapper json;
+    private final java.time.Clock clock;
 
     LoyaltyConsole(Members members, Points points, Tiers tiers, Rewards rewards, Tasks tasks, Charity charity,
                    Programme programme, LoyaltyReports reports, LoyaltyController api, MessageSource messages,
-                   ObjectMapper json) {
+                   ObjectMapper json, java.time.Clock clock) {
+        this.clock = clock;
         this.members = members;
         this.points = points;
         this.tiers = tiers;
@@ -126,6 +129,24 @@ class LoyaltyConsole {
         }
         return tier.qualifyingValue().subtract(from).max(BigDecimal.ZERO).multiply(BigDecimal.valueOf(100))
                 .divide(span, 0, java.math.RoundingMode.DOWN).min(BigDecimal.valueOf(100)).intValue();
+    }
+
+    /**
+     * The partners' daily reconciliation: per partner and direction the day's request count, partner points and our
+     * points (a day of the brand's zone; today when none is given), to compare with each partner's statement.
+     */
+    @GetMapping("/loyalty/partners")
+    @PreAuthorize(LoyaltyController.MAY_READ)
+    String partners(@RequestParam(required = false) @DateTimeFormat(iso = DateTimeFormat.ISO.DATE) LocalDate day,
+                    Model model) {
+        LocalDate shown = day == null ? LocalDate.now(clock.withZone(programme.brandZone())) : day;
+        List<Partners.Reconciliation> rows = api.reconciliation(shown);
+        model.addAttribute("day", shown);
+        model.addAttribute("rows", rows);
+        model.addAttribute("totalPartnerPoints", rows.stream().mapToLong(Partners.Reconciliation::partnerPoints).sum());
+        model.addAttribute("totalPoints", rows.stream().mapToLong(Partners.Reconciliation::points).sum());
+        model.addAttribute("totalRequests", rows.stream().mapToLong(Partners.Reconciliation::requests).sum());
+        return "loyalty/partners";
     }
 
     @GetMapping("/loyalty/settings")

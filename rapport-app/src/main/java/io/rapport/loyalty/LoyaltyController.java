@@ -47,10 +47,13 @@ class LoyaltyController {
     private final LoyaltyReports reports;
     private final NightlyLoyalty nightly;
     private final ObjectMapper json;
+    private final ReferralContacts referralContacts;
 
     LoyaltyController(Members members, Points points, Tiers tiers, Rewards rewards, Referrals referrals, Tasks tasks,
                       Charity charity, Partners partners, Programme programme, Simulation simulation,
-                      LoyaltyReports reports, NightlyLoyalty nightly, ObjectMapper json) {
+                      LoyaltyReports reports, NightlyLoyalty nightly, ObjectMapper json,
+                      ReferralContacts referralContacts) {
+        this.referralContacts = referralContacts;
         this.members = members;
         this.points = points;
         this.tiers = tiers;
@@ -66,7 +69,7 @@ class LoyaltyController {
         this.json = json;
     }
 
-    record EnrolRequest(Long customerId, String referralCode, String deviceId) {}
+    record EnrolRequest(Long customerId, String referralCode, String deviceId, String phone, String address) {}
 
     /** The member card: what the member sees. */
     record Card(Members.Member member, Points.Balance balance, long expiringIn30Days, Tiers.MemberTier tier,
@@ -78,8 +81,11 @@ class LoyaltyController {
         if (request.customerId() == null) {
             throw RapportException.badRequest("invalid-field", "customerId", "customerId is required");
         }
+        List<ReferralContacts.Fingerprint> contacts = referralContacts.fingerprints(
+                Optional.ofNullable(request.phone()), Optional.ofNullable(request.address()));
         Members.Enrolment enrolment = members.enrol(request.customerId());
         long id = enrolment.member().customerId();
+        referralContacts.record(id, contacts);
         if (request.referralCode() != null && !request.referralCode().isBlank()) {
             referrals.refer(id, request.referralCode(), Optional.ofNullable(request.deviceId()));
         }

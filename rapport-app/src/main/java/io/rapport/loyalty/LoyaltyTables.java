@@ -152,6 +152,7 @@ final class LoyaltyTables {
     static final Field<Long> CH_POINTS = field("loyalty_charity", "points", Long.class);
     static final Field<BigDecimal> CH_AMOUNT = field("loyalty_charity", "amount", BigDecimal.class);
     static final Field<OffsetDateTime> CH_CREATED = field("loyalty_charity", "created_at", OffsetDateTime.class);
+    static final Field<String> CH_ORDER = field("loyalty_charity", "order_ref", String.class);
 
     static final Table<?> PARTNER = table("loyalty_partner");
     static final Field<String> PT_CODE = field("loyalty_partner", "code", String.class);
@@ -170,4 +171,10 @@ final class LoyaltyTables {
     static final Field<Long> PR_PARTNER_POINTS = field("loyalty_partner_request", "partner_points", Long.class);
     static final Field<Long> PR_POINTS = field("loyalty_partner_request", "points", Long.class);
     static final Field<OffsetDateTime> PR_AT = field("loyalty_partner_request", "received_at", OffsetDateTime.class);
+
+    static final Table<?> CONTACT = table("loyalty_contact");
+    static final Field<Long> CT_CUSTOMER = field("loyalty_contact", "customer_id", Long.class);
+    static final Field<String> CT_KIND = field("loyalty_contact", "kind", String.class);
+    static final Field<String> CT_FINGERPRINT = field("loyalty_contact", "fingerprint", String.class);
+    static final Field<OffsetDateTime> CT_CREATED = field("loyalty_contact", "created_at", OffsetDateTime.class);
 }

@@ -46,9 +46,12 @@ class OrderEarning {
     private final Referrals referrals;
     private final CustomerProfiles profiles;
     private final ProductCatalog products;
+    private final Charity charity;
 
     OrderEarning(DSLContext db, Programme programme, Members members, PointsLedger ledger, Tiers tiers,
-                 Rewards rewards, Referrals referrals, CustomerProfiles profiles, ProductCatalog products) {
+                 Rewards rewards, Referrals referrals, CustomerProfiles profiles, ProductCatalog products,
+                 Charity charity) {
+        this.charity = charity;
         this.db = db;
         this.programme = programme;
         this.members = members;
@@ -149,14 +152,7 @@ class OrderEarning {
             m.firstOrderAt = first.orderedAt().atOffset(ZoneOffset.UTC);
             referrals.firstOrder(m.customerId, orderRef, availableAt);
         }
-        ProgrammeSettings.Charity charity = settings.charity();
-        BigDecimal donation = spend.multiply(charity.amount()).divide(charity.per(), 2, RoundingMode.DOWN);
-        if (donation.signum() > 0) {
-            db.insertInto(CHARITY, CH_CAMPAIGN, CH_KIND, CH_CUSTOMER, CH_KEY, CH_AMOUNT, CH_CREATED)
-                    .values(charity.campaign(), "brand", m.customerId, "brand:" + key, donation,
-                            ledger.now().atOffset(ZoneOffset.UTC))
-                    .onConflict(CH_KEY).doNothing().execute();
-        }
+        charity.accrue(settings.charity(), m.customerId, orderRef, spend, "brand:" + key);
     }
 
     /** A return or cancellation line: reverses points in proportion to the returned share of the original order. */
@@ -186,6 +182,7 @@ class OrderEarning {
                 .where(O_SOURCE.eq(line.source())).and(O_EXTERNAL.eq(original)).execute();
         LocalDate orderDay = order.get(O_ORDERED).atZoneSameInstant(zone).toLocalDate();
         tiers.addQualifying(m.customerId, orderDay, returned.negate(), -points);
+        charity.reverse(m.customerId, line.source() + ":" + original, returnedAfter, net, "brand-" + key);
         if (returnedAfter.compareTo(net) >= 0) {
             referrals.orderFullyReturned(m.customerId, line.source() + ":" + original);
         }

@@ -18,7 +18,9 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Referrals: a member's personal code brings in a new member; both are rewarded once the invitee's first order has
  * passed its return window (an order returned in full voids the referral). Anti-abuse: no self-referral, no referral of
- * a customer who already bought, one referral per invitee, one per device, a limit per inviter.
+ * a customer who already bought, one referral per invitee, one per device, a limit per inviter; and at payout, no
+ * reward when invitee and inviter share a phone or an address ({@link ReferralContacts}: compared by fingerprint) —
+ * the referral is then {@code refused} with the reason recorded.
  */
 @Service
 public class Referrals {
@@ -29,8 +31,11 @@ public class Referrals {
     private final PointsLedger ledger;
     private final Points points;
     private final Programme programme;
+    private final ReferralContacts contacts;
 
-    Referrals(DSLContext db, Clock clock, Members members, PointsLedger ledger, Points points, Programme programme) {
+    Referrals(DSLContext db, Clock clock, Members members, PointsLedger ledger, Points points, Programme programme,
+              ReferralContacts contacts) {
+        this.contacts = contacts;
         this.db = db;
         this.clock = clock;
         this.members = members;
@@ -100,7 +105,10 @@ public class Referrals {
                 .where(RF_INVITEE.eq(inviteeId)).and(RF_ORDER.eq(orderRef)).and(RF_STATUS.eq("qualifying")).execute();
     }
 
-    /** Pays both sides of every referral whose first order has passed its return window; returns how many. */
+    /**
+     * Pays both sides of every referral whose first order has passed its return window, or refuses it when the two
+     * share a contact; returns how many were settled.
+     */
     @Transactional
     public int payDue() {
         ProgrammeSettings.Referral rule = programme.settings().referral();
@@ -112,6 +120,12 @@ public class Referrals {
             // both rows locked in id order, as everywhere, so two payouts never wait on each other in a circle
             ledger.lock(Math.min(invitee, inviter));
             ledger.lock(Math.max(invitee, inviter));
+            Optional<ReferralContacts.Shared> shared = contacts.shared(inviter, invitee);
+            if (shared.isPresent()) {
+                db.update(REFERRAL).set(RF_STATUS, "refused").set(RF_REASON, shared.get().reason())
+                        .where(RF_INVITEE.eq(invitee)).execute();
+                continue;
+            }
             if (rule.inviterPoints() > 0) {
                 points.earn(inviter, rule.inviterPoints(), "referral", "referral:inviter:" + invitee, "referral",
                         "referred member " + invitee, "system");

@@ -125,6 +125,49 @@ abstract class EngagementTests extends LoyaltyTest {
     }
 
     @Test
+    void should_refuse_the_referral_reward_when_invitee_and_inviter_share_a_phone_or_an_address() {
+        clock.set(Instant.parse("2026-03-01T00:00:00Z"));
+        long inviter = member("sharer");
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", inviter,
+                "phone", "+86 138 0013 8000", "address", "12 Rue de la Paix, 75002 Paris")).status()).isEqualTo(200);
+        String code = card(inviter).get("member").get("referralCode").asString();
+        long sameAddress = customer("flatmate", null, null);
+        long samePhone = customer("alias", null, null);
+        long friend = customer("friend", null, null);
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", sameAddress, "referralCode", code,
+                "address", "12 rue de la paix -- 75002  PARIS")).status()).isEqualTo(201);
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", samePhone, "referralCode", code,
+                "phone", "+8613800138000")).status()).isEqualTo(201);
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", friend, "referralCode", code,
+                "phone", "+86 139 0013 9000", "address", "14 Rue de la Paix, 75002 Paris")).status()).isEqualTo(201);
+        Instant bought = Instant.parse("2026-02-28T10:00:00Z");
+        orders(sale(source + "-f1", "flatmate", bought, "100") + sale(source + "-a1", "alias", bought, "100")
+                + sale(source + "-fr1", "friend", bought, "100"));
+
+        clock.set(Instant.parse("2026-03-08T00:00:00Z"));
+        nightly.run();
+
+        assertThat(balance(inviter)).as("rewarded for the friend only").isEqualTo(500);
+        assertThat(balance(friend)).as("200 for joining + 100 for the order").isEqualTo(300);
+        assertThat(balance(sameAddress)).as("the order's points only").isEqualTo(100);
+        assertThat(balance(samePhone)).as("the order's points only").isEqualTo(100);
+        Map<Long, JsonNode> invited = new java.util.HashMap<>();
+        admin().get("/api/v1/loyalty/members/" + inviter + "/referrals").json().get("invited")
+                .forEach(r -> invited.put(r.get("inviteeId").asLong(), r));
+        assertThat(invited.get(sameAddress).get("status").asString()).isEqualTo("refused");
+        assertThat(invited.get(sameAddress).get("reason").asString()).startsWith("referral-same-address");
+        assertThat(invited.get(samePhone).get("status").asString()).isEqualTo("refused");
+        assertThat(invited.get(samePhone).get("reason").asString()).startsWith("referral-same-phone");
+        assertThat(invited.get(friend).get("status").asString()).isEqualTo("rewarded");
+        assertThat(db.fetchCount(org.jooq.impl.DSL.table("loyalty_contact"), org.jooq.impl.DSL.lower(
+                org.jooq.impl.DSL.field("fingerprint", String.class)).contains("paix")
+                .or(org.jooq.impl.DSL.field("fingerprint", String.class).contains("13800138000"))))
+                .as("contacts are kept as fingerprints only").isZero();
+        assertProblem(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", friend, "phone", "12")),
+                400, "invalid-phone");
+    }
+
+    @Test
     void should_refuse_self_referral_a_reused_device_and_a_customer_who_already_bought() {
         clock.set(Instant.parse("2026-03-01T00:00:00Z"));
         long inviter = member("host");
@@ -144,6 +187,47 @@ abstract class EngagementTests extends LoyaltyTest {
                 422, "referral-after-purchase");
         assertProblem(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", second, "referralCode", "NOPE")),
                 404, "referral-code-unknown");
+    }
+
+    JsonNode charityCampaign(String campaign) {
+        for (JsonNode c : admin().get("/api/v1/loyalty/reports/charity").json()) {
+            if (c.get("campaign").asString().equals(campaign)) {
+                return c;
+            }
+        }
+        throw new AssertionError("no campaign " + campaign);
+    }
+
+    @Test
+    void should_reverse_the_brands_charity_accrual_in_proportion_to_what_is_returned_once_per_return() {
+        programme.update(new ProgrammeSettings(null, null, null, null, null, null, null, null, null, null, null, null,
+                null, null, null, null, null, new ProgrammeSettings.Charity(source, new java.math.BigDecimal("1"),
+                new java.math.BigDecimal("100")), null, null), "test");
+        clock.set(Instant.parse("2026-03-01T00:00:00Z"));
+        customer("returner", null, null);
+        Instant bought = Instant.parse("2026-02-01T00:00:00Z");
+        orders(line(source + "-o", 1, "returner", bought, "SKU-1", "1000", null, "sale", null)
+                + line(source + "-o", 2, "returner", bought, "SKU-2", "1000", null, "sale", null)
+                + line(source + "-o", 3, "returner", bought, "SKU-3", "1000", null, "sale", null));
+        assertThat(charityCampaign(source).get("brandAmount").decimalValue()).isEqualByComparingTo("30.00");
+
+        String firstReturn = refund(source + "-r1", "returner", bought.plusSeconds(86_400), "1000", source + "-o");
+        orders(firstReturn);
+        JsonNode afterOne = charityCampaign(source);
+        assertThat(afterOne.get("brandAmount").decimalValue()).as("a third returned").isEqualByComparingTo("20.00");
+        assertThat(afterOne.get("brandReversed").decimalValue()).isEqualByComparingTo("10.00");
+
+        orders(firstReturn);
+        assertThat(charityCampaign(source).get("brandAmount").decimalValue()).as("the same return imported again")
+                .isEqualByComparingTo("20.00");
+
+        orders(refund(source + "-r2", "returner", bought.plusSeconds(2 * 86_400), "1000", source + "-o")
+                .replace(",SKU-1,", ",SKU-2,")
+                + refund(source + "-r3", "returner", bought.plusSeconds(3 * 86_400), "1000", source + "-o")
+                .replace(",SKU-1,", ",SKU-3,"));
+        JsonNode all = charityCampaign(source);
+        assertThat(all.get("brandAmount").decimalValue()).as("everything returned").isEqualByComparingTo("0.00");
+        assertThat(all.get("brandReversed").decimalValue()).isEqualByComparingTo("30.00");
     }
 
     @Test

@@ -129,6 +129,37 @@ abstract class LoyaltyConsoleBrowserTests extends LoyaltyTest {
     }
 
     @Test
+    void should_show_the_days_partner_reconciliation_in_english_and_chinese() {
+        clock.set(Instant.now());
+        long id = member("traveller");
+        String memberNo = card(id).get("member").get("memberNo").asString();
+        String partner = "air-" + source.substring(1, 9);
+        String secret = "a-shared-secret-of-" + source;
+        admin().putJson("/api/v1/loyalty/partners/" + partner, Map.of("name", "Airline", "secret", secret,
+                "earnRate", 0.5, "burnRate", 2));
+        String ts = Long.toString(clock.instant().getEpochSecond());
+        for (String nonce : java.util.List.of("n1", "n2")) {
+            String body = io.rapport.testing.Http.json(Map.of("memberNo", memberNo, "partnerPoints", 1000));
+            assertThat(anonymous().postJson("/api/v1/loyalty/partner-gateway/" + partner + "/earn", body,
+                    Map.of("X-Partner-Timestamp", ts, "X-Partner-Nonce", nonce,
+                            "X-Partner-Signature", Partners.sign(secret, ts, nonce, body))).status()).isEqualTo(200);
+        }
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), programme.brandZone());
+        browser.signIn("admin", ADMIN_PASSWORD);
+
+        browser.open("/loyalty/partners?lang=en");
+        assertThat(browser.find("#reconciliation-table").getText()).contains(partner, "Earn (partner → us)", "2,000",
+                "1,000");
+
+        browser.open("/loyalty/partners?lang=en&day=" + today.minusDays(3));
+        assertThat(browser.find("#reconciliation-empty").getText()).isEqualTo("No partner requests that day.");
+
+        browser.open("/loyalty/partners?lang=zh-CN&day=" + today);
+        assertThat(browser.find("h1").getText()).isEqualTo("合作伙伴对账");
+        assertThat(browser.find("#reconciliation-table").getText()).contains(partner, "转入", "合计");
+    }
+
+    @Test
     void should_refuse_the_settings_change_to_an_analyst() {
         browser.signIn("admin", ADMIN_PASSWORD);
         String name = "a" + source.substring(1, 9);

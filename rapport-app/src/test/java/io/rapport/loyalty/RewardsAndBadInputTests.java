@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.jooq.impl.DSL;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
@@ -127,24 +128,90 @@ abstract class RewardsAndBadInputTests extends LoyaltyTest {
     }
 
     @Autowired
-    LoyaltyPersonalData personalData;
+    LoyaltyReports reports;
+
+    /** A verified data-subject request of {@code type}, completed through privacy's API; returns its outcome. */
+    JsonNode dataSubjectRequest(long customerId, String type) {
+        long request = admin().postJson("/api/v1/privacy/requests", Map.of("customerId", customerId, "type", type,
+                "regime", "gdpr")).json().get("id").asLong();
+        admin().postJson("/api/v1/privacy/requests/" + request + "/verify", Map.of("method", "ID card seen"));
+        if (type.equals("access")) {
+            Http.Response export = admin().get("/api/v1/privacy/requests/" + request + "/export");
+            assertThat(export.status()).as(export.body()).isEqualTo(200);
+            return export.json();
+        }
+        JsonNode done = admin().postJson("/api/v1/privacy/requests/" + request + "/complete", "").json();
+        assertThat(done.get("status").asString()).as(done.toString()).isEqualTo("COMPLETED");
+        return done;
+    }
 
     @Test
-    void should_export_and_erase_a_members_personal_data_keeping_the_ledger_balanced() {
-        long id = richMember("erase", "1000");
+    void should_export_membership_ledger_coupons_and_referrals_in_a_data_subject_access_request() {
+        long inviter = richMember("inviter", "500");
+        String code = admin().get("/api/v1/loyalty/members/" + inviter + "/referrals").json().get("referralCode")
+                .asString();
+        long id = customer("zoltan", null, null);
+        assertThat(admin().postJson("/api/v1/loyalty/members", Map.of("customerId", id, "referralCode", code,
+                "deviceId", "dev-" + source)).status()).isEqualTo(201);
+        orders(sale(source + "-z", "zoltan", T.minus(Duration.ofDays(10)), "1000"));
+        reward(source + "-X", 100, null);
+        String coupon = redeem(id, source + "-X", "k1").json().get("coupon").get("code").asString();
+        String memberNo = card(id).get("member").get("memberNo").asString();
+
+        JsonNode export = dataSubjectRequest(id, "access");
+
+        JsonNode loyalty = null;
+        for (JsonNode part : export.get("parts")) {
+            if (part.get("category").asString().equals("loyalty")) {
+                loyalty = part;
+            }
+        }
+        assertThat(loyalty).as("the loyalty part of " + export).isNotNull();
+        assertThat(loyalty.get("data").get("member").get("memberNo").asString()).isEqualTo(memberNo);
+        assertThat(loyalty.get("data").get("ledger")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(loyalty.get("data").get("coupons").get(0).get("code").asString()).isEqualTo(coupon);
+        assertThat(loyalty.get("data").get("referredBy").get("inviterId").asLong()).isEqualTo(inviter);
+        assertThat(loyalty.get("summary").toString()).contains(memberNo);
+    }
+
+    @Test
+    void should_anonymise_a_member_on_erasure_while_the_ledger_and_the_liability_stay_the_same() {
+        long inviter = richMember("inviter", "500");
+        String code = admin().get("/api/v1/loyalty/members/" + inviter + "/referrals").json().get("referralCode")
+                .asString();
+        long id = customer("zoltan", null, null);
+        admin().postJson("/api/v1/loyalty/members", Map.of("customerId", id, "referralCode", code,
+                "deviceId", "dev-" + source));
+        orders(sale(source + "-z", "zoltan", T.minus(Duration.ofDays(10)), "1000"));
         reward(source + "-E", 100, null);
         redeem(id, source + "-E", "k1");
-        assertThat(personalData.export(id)).containsKeys("member", "ledger", "coupons");
+        String memberNo = card(id).get("member").get("memberNo").asString();
+        assertThat(admin().postJson("/api/v1/loyalty/members/" + id + "/adjustments", Map.of("points", 7,
+                "reason", "sorry about the parcel, phoned Zoltan at home", "idempotencyKey", "a1")).status())
+                .isEqualTo(200);
+        assertThat(admin().postJson("/api/v1/loyalty/members/" + inviter + "/adjustments", Map.of("points", 3,
+                "reason", "thanks for bringing member " + memberNo, "idempotencyKey", "a2")).status()).isEqualTo(200);
+        Points.Balance ledgerBefore = points.ledgerSums(id);
+        LoyaltyReports.Liability liabilityBefore = reports.liability();
 
-        assertThat(personalData.erase(id)).isTrue();
+        JsonNode done = dataSubjectRequest(id, "erasure");
 
+        assertThat(done.get("outcome").toString()).contains("loyalty");
+        assertThat(reports.liability()).as("the programme's liability").isEqualTo(liabilityBefore);
+        assertThat(points.ledgerSums(id)).as("the erased member's ledger sums").isEqualTo(ledgerBefore);
+        assertLedgerConsistent(id);
+        assertLedgerConsistent(inviter);
         JsonNode card = card(id);
         assertThat(card.get("member").get("memberNo").asString()).isEqualTo("X" + id);
-        assertThat(card.get("balance").get("points").asLong()).isZero();
+        assertThat(card.get("balance").get("points").asLong()).isEqualTo(ledgerBefore.points());
         assertThat(card.get("coupons").get(0).get("status").asString()).isEqualTo("void");
-        assertLedgerConsistent(id);
-        assertThat(personalData.erase(id)).as("again: nothing more to do").isTrue();
-        assertLedgerConsistent(id);
+        assertThat(db.fetchCount(DSL.table("loyalty_ledger"), DSL.lower(DSL.field("reason", String.class))
+                .contains("zoltan").or(DSL.field("reason", String.class).contains(memberNo))))
+                .as("ledger text naming the erased person").isZero();
+        assertThat(db.fetchCount(DSL.table("loyalty_referral"), DSL.field("device_id").eq("dev-" + source)))
+                .as("the invitee's device").isZero();
+        assertThat(points.history(inviter, 0, 10).stream().filter(e -> e.kind().equals("adjust")).map(Points.Entry::reason))
+                .as("the inviter's note about the erased member").containsExactly(LoyaltyPersonalData.ERASED_TEXT);
     }
 
     @Test
