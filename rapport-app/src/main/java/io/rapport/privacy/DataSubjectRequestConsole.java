@@ -65,6 +65,13 @@ class DataSubjectRequestConsole {
         return "redirect:/privacy/requests/" + id;
     }
 
+    @PostMapping("/privacy/requests/{id}/extend")
+    @PreAuthorize(DataSubjectRequestController.MAY_HANDLE)
+    String extend(@PathVariable long id, @RequestParam(defaultValue = "") String reason) {
+        requests.extend(id, reason, Actor.current());
+        return "redirect:/privacy/requests/" + id;
+    }
+
     /** The human-readable export of an access request, as a download (audited like the API's). */
     @GetMapping("/privacy/requests/{id}/summary.txt")
     @PreAuthorize(DataSubjectRequestController.MAY_HANDLE)

@@ -108,6 +108,29 @@ abstract class DataSubjectRequestConsoleBrowserTests extends BrowserTest {
         assertThat(browser.find("#request-rejection").getText()).isEqualTo("the requester could not show who they are");
         assertThat(api(id).get("rejection").asString()).isEqualTo("the requester could not show who they are");
     }
+
+    @Test
+    void should_extend_a_gdpr_deadline_from_the_page_and_offer_no_extension_under_pipl() {
+        long customer = customer();
+        long gdpr = request(customer, "erasure", "gdpr", Instant.now());
+        long pipl = request(customer, "access", "pipl", Instant.now());
+        browser.signIn("admin", ADMIN_PASSWORD);
+
+        browser.open("/privacy/requests/" + gdpr + "?lang=en");
+        String due = browser.find("#request-due").getText();
+        browser.find("#extend-reason").sendKeys("the erasure touches archived order records");
+        browser.find("#extend").click();
+        browser.await(d -> browser.has("#request-extension"));
+        JsonNode extended = api(gdpr);
+        assertThat(browser.find("#request-due").getText()).isEqualTo(extended.get("dueOn").asString())
+                .isEqualTo(java.time.LocalDate.parse(due).plusMonths(2).toString());
+        assertThat(browser.find("#request-extension").getText()).contains(due, "the erasure touches archived order records");
+        assertThat(browser.has("#extend")).as("only one extension").isFalse();
+
+        browser.open("/privacy/requests/" + pipl + "?lang=zh-CN");
+        assertThat(browser.has("#extend")).isFalse();
+        assertThat(browser.find("#no-extension").getText()).contains("PIPL");
+    }
 }
 
 @OnH2
