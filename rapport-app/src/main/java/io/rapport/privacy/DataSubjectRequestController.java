@@ -68,6 +68,13 @@ class DataSubjectRequestController {
         return requests.reject(id, body.get("reason"), Actor.current());
     }
 
+    /** Extends the deadline once where the regime allows (GDPR +2 months, CCPA +45 days; PIPL: 409). */
+    @PostMapping("/api/v1/privacy/requests/{id}/extend")
+    @PreAuthorize(MAY_HANDLE)
+    DataSubjectRequests.Request extend(@PathVariable long id, @RequestBody Map<String, String> body) {
+        return requests.extend(id, body.get("reason"), Actor.current());
+    }
+
     /** Everything held about the person, machine-readable (GDPR art. 20 portability). Needs the personal-data grant. */
     @GetMapping(path = "/api/v1/privacy/requests/{id}/export", produces = MediaType.APPLICATION_JSON_VALUE)
     @PreAuthorize(MAY_HANDLE)

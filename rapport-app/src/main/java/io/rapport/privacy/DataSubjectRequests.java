@@ -57,6 +57,10 @@ public class DataSubjectRequests {
     static final Field<OffsetDateTime> R_CLOSED_AT = field("closed_at", OffsetDateTime.class);
     static final Field<String> R_CLOSED_BY = field("closed_by", String.class);
     static final Field<String> R_OUTCOME = field("outcome", String.class);
+    static final Field<LocalDate> R_ORIGINAL_DUE = field("original_due_on", LocalDate.class);
+    static final Field<OffsetDateTime> R_EXTENDED_AT = field("extended_at", OffsetDateTime.class);
+    static final Field<String> R_EXTENDED_BY = field("extended_by", String.class);
+    static final Field<String> R_EXTENSION_REASON = field("extension_reason", String.class);
 
     /** Where a request stands. */
     public enum Status { RECEIVED, VERIFIED, COMPLETED, REJECTED }
@@ -98,7 +102,10 @@ public class DataSubjectRequests {
     public record Request(long id, long customerId, RequestType type, Regime regime, Status status, String requestedVia,
                           Instant receivedAt, LocalDate dueOn, boolean overdue, String createdBy, Instant verifiedAt,
                           String verifiedBy, String verification, Instant closedAt, String closedBy,
-                          List<String> fields, List<Step> outcome, String rejection) {}
+                          List<String> fields, List<Step> outcome, String rejection, Optional<Extension> extension) {}
+
+    /** A deadline extension: the deadline before it, when, by whom and why (the reason the person is told). */
+    public record Extension(LocalDate originalDueOn, Instant extendedAt, String extendedBy, String reason) {}
 
     /** Everything held about a customer. */
     public record ExportDocument(long customerId, long requestId, Instant generatedAt,
@@ -170,6 +177,40 @@ public class DataSubjectRequests {
         close(requestId, Status.REJECTED, List.of(new Step("request", "rejected", 0, cut(reason, 500))), actor);
         audit.record(actor, "subject.reject", "customer", Long.toString(r.get(R_CUSTOMER)),
                 "request #" + requestId + " rejected");
+        return find(requestId);
+    }
+
+    /**
+     * Extends the deadline of an open request once, where its regime allows (GDPR two months, CCPA 45 days), and only
+     * before the deadline has passed: the person must be told of the extension and its reason within the first
+     * period. PIPL allows none.
+     */
+    @Transactional
+    public Request extend(long requestId, String reason, Actor actor) {
+        Record r = lock(requestId);
+        requireOpen(r);
+        Regime regime = Regime.valueOf(r.get(R_REGIME));
+        LocalDate due = r.get(R_DUE);
+        LocalDate extended = regime.extendedDueOn(due).orElseThrow(() -> new RapportException(HttpStatus.CONFLICT,
+                "extension-not-allowed", "Request #" + requestId + " falls under " + regime
+                        + ", which allows no deadline extension; it must be answered by " + due));
+        if (r.get(R_ORIGINAL_DUE) != null) {
+            throw new RapportException(HttpStatus.CONFLICT, "request-already-extended", "The deadline of request #"
+                    + requestId + " was already extended once, from " + r.get(R_ORIGINAL_DUE) + " to " + due);
+        }
+        if (LocalDate.now(clock.withZone(zone)).isAfter(due)) {
+            throw new RapportException(HttpStatus.CONFLICT, "deadline-passed", "The deadline of request #" + requestId
+                    + " passed on " + due + "; an extension must be decided and told within the first period");
+        }
+        if (reason == null || reason.isBlank()) {
+            throw RapportException.badRequest("invalid-field", "reason",
+                    "Say why more time is needed: the person is told the reason");
+        }
+        db.update(REQUEST).set(R_ORIGINAL_DUE, due).set(R_DUE, extended)
+                .set(R_EXTENDED_AT, OffsetDateTime.now(clock)).set(R_EXTENDED_BY, actor.name())
+                .set(R_EXTENSION_REASON, cut(reason.strip(), 500)).where(R_ID.eq(requestId)).execute();
+        audit.record(actor, "subject.extend", "customer", Long.toString(r.get(R_CUSTOMER)), "request #" + requestId
+                + " under " + regime + ": deadline " + due + " extended to " + extended + ": " + cut(reason, 200));
         return find(requestId);
     }
 
@@ -341,7 +382,10 @@ public class DataSubjectRequests {
                 instant(r, R_RECEIVED), due, open && LocalDate.now(clock.withZone(zone)).isAfter(due),
                 r.get(R_CREATED_BY.getName(), String.class), instant(r, R_VERIFIED_AT),
                 r.get(R_VERIFIED_BY.getName(), String.class), r.get(R_VERIFICATION.getName(), String.class),
-                instant(r, R_CLOSED_AT), r.get(R_CLOSED_BY.getName(), String.class), fields, outcome, rejection);
+                instant(r, R_CLOSED_AT), r.get(R_CLOSED_BY.getName(), String.class), fields, outcome, rejection,
+                Optional.ofNullable(r.get(R_ORIGINAL_DUE.getName(), LocalDate.class)).map(original -> new Extension(
+                        original, instant(r, R_EXTENDED_AT), r.get(R_EXTENDED_BY.getName(), String.class),
+                        r.get(R_EXTENSION_REASON.getName(), String.class))));
     }
 
     private static Instant instant(Record r, Field<OffsetDateTime> f) {
@@ -356,7 +400,7 @@ public class DataSubjectRequests {
     }
 
     private Record lock(long requestId) {
-        Record r = db.select(R_ID, R_CUSTOMER, R_TYPE, R_STATUS, R_DETAILS).from(REQUEST).where(R_ID.eq(requestId))
+        Record r = db.select(R_ID, R_CUSTOMER, R_TYPE, R_STATUS, R_DETAILS, R_REGIME, R_DUE, R_ORIGINAL_DUE).from(REQUEST).where(R_ID.eq(requestId))
                 .forUpdate().fetchOne();
         if (r == null) {
             throw RapportException.notFound("request", requestId);

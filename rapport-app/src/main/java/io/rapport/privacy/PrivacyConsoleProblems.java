@@ -7,7 +7,8 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 
 /** Problems on privacy's console pages are shown as the console's problem page, with the right status. */
-@ControllerAdvice(assignableTypes = {ConsentConsoleController.class, PrivacyConsoleController.class})
+@ControllerAdvice(assignableTypes = {ConsentConsoleController.class, PrivacyConsoleController.class,
+        DataSubjectRequestConsole.class})
 class PrivacyConsoleProblems {
 
     @ExceptionHandler(RapportException.class)

@@ -2,9 +2,10 @@ package io.rapport.privacy;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
+import java.util.Optional;
 import java.util.Set;
 
-/** The law a request falls under, and the deadline it sets for answering. */
+/** The law a request falls under, the deadline it sets for answering, and whether that deadline may be extended. */
 public enum Regime {
     /** GDPR art. 12(3): one month from receipt. */
     GDPR,
@@ -30,6 +31,20 @@ public enum Regime {
                 }
                 yield day;
             }
+        };
+    }
+
+    /**
+     * The deadline after the one extension the law allows, counted from the original deadline: GDPR art. 12(3) "by two
+     * further months where necessary, taking into account the complexity and number of the requests"; CCPA
+     * §1798.130(a)(2) "once by an additional 45 days when reasonably necessary". PIPL and GB/T 35273 name no extension:
+     * empty.
+     */
+    public Optional<LocalDate> extendedDueOn(LocalDate dueOn) {
+        return switch (this) {
+            case GDPR -> Optional.of(dueOn.plusMonths(2));
+            case CCPA -> Optional.of(dueOn.plusDays(45));
+            case PIPL -> Optional.empty();
         };
     }
 }

@@ -127,6 +127,23 @@ class Memberships {
         return new Difference(segmentId, entries.size(), exits.size(), true);
     }
 
+    /**
+     * The customer leaves every segment, static snapshots and uploaded lists included (an erased person is nobody's
+     * audience any more); exits are recorded and published like any other, and member counts follow.
+     */
+    @Transactional
+    public List<Long> leaveAll(long customerId, String cause) {
+        List<Long> segments = db.select(M_SEGMENT).from(MEMBER).where(M_CUSTOMER.eq(customerId)).orderBy(M_SEGMENT)
+                .fetch(M_SEGMENT);
+        OffsetDateTime at = now();
+        for (long segmentId : segments) {
+            apply(segmentId, List.of(), List.of(customerId), cause, at);
+            db.update(DEFINITION).set(D_MEMBERS, DSL.greatest(D_MEMBERS.minus(1L), DSL.inline(0L)))
+                    .where(D_ID.eq(segmentId)).execute();
+        }
+        return segments;
+    }
+
     private void apply(long segmentId, List<Long> entries, List<Long> exits, String cause, OffsetDateTime at) {
         for (int from = 0; from < entries.size(); from += BATCH) {
             List<Long> batch = entries.subList(from, Math.min(entries.size(), from + BATCH));

@@ -57,6 +57,31 @@ abstract class DataSubjectRequestTests extends ServerTest {
         return new Person(id, name, email, phone, member);
     }
 
+    /**
+     * Puts the person's data into the segment and channel modules: a static segment from an uploaded list naming their
+     * email, a tag whose reason names them, and a message addressed to them with their name in it. Returns the segment.
+     */
+    long inStaticListTaggedAndMessaged(Person p) {
+        long segment = admin().postJson("/api/v1/segments", Map.of("name", "list " + source, "kind", "static")).json()
+                .get("id").asLong();
+        Http.Response upload = admin().postFile("/api/v1/segments/" + segment + "/members", "list.csv",
+                ("email\n" + p.email() + "\n").getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(upload.json().get("members").asLong()).as(upload.body()).isEqualTo(1);
+        String tag = "met_" + source;
+        admin().postJson("/api/v1/tags", Map.of("code", tag, "name", "Met", "category", "manual"));
+        Http.Response tagged = admin().putJson("/api/v1/customers/" + p.id() + "/tags/" + tag,
+                Map.of("reason", "met " + p.name() + " at the fair"));
+        assertThat(tagged.status()).as(tagged.body()).isEqualTo(200);
+        Http.Response template = admin().putJson("/api/v1/channel/templates/" + source, Map.of("channel", "email",
+                "purpose", "service", "defaultLanguage", "en",
+                "texts", Map.of("en", Map.of("subject", "Your repair", "body", "Dear {{customer.name}}, it is ready."))));
+        assertThat(template.status()).as(template.body()).isEqualTo(200);
+        Http.Response sent = admin().postJson("/api/v1/channel/sends", Map.of("dedupeKey", source + "-repair",
+                "customerId", p.id(), "template", source));
+        assertThat(sent.status()).as(sent.body()).isEqualTo(201);
+        return segment;
+    }
+
     /** The person's address, kept as consent proof: unique to this test. */
     String ip() {
         return "2001:db8::" + source.substring(1, 5) + ":" + source.substring(5, 9);
@@ -162,9 +187,14 @@ abstract class DataSubjectRequestTests extends ServerTest {
         BigDecimal revenue = revenue();
         BigDecimal spend = customerSpend(p.id());
         assertThat(spend).isEqualByComparingTo("280.5");
+        long list = inStaticListTaggedAndMessaged(p);
         Set<String> needles = Set.of(p.name().toLowerCase(Locale.ROOT), p.email(), p.phone().substring(3),
                 p.member().toLowerCase(Locale.ROOT), ip());
-        assertThat(tablesContaining(needles)).as("before erasure the data is there").isNotEmpty();
+        assertThat(tablesContaining(needles)).as("before erasure the data is there").contains(
+                "segment_customer_tag.reason holds " + p.name().toLowerCase(Locale.ROOT),
+                "segment_tag_history.reason holds " + p.name().toLowerCase(Locale.ROOT),
+                "channel_outbox.body holds " + p.name().toLowerCase(Locale.ROOT),
+                "channel_outbox.recipient holds " + p.email());
 
         long request = verified(p.id(), "erasure");
         JsonNode done = admin().postJson("/api/v1/privacy/requests/" + request + "/complete", "").json();
@@ -172,6 +202,10 @@ abstract class DataSubjectRequestTests extends ServerTest {
         assertThat(done.get("outcome").toString()).contains("profile").contains("orders-and-events");
 
         assertThat(tablesContaining(needles)).as("tables still holding the erased person's data").isEmpty();
+        assertThat(admin().get("/api/v1/segments/" + list).json().get("size").asLong())
+                .as("the erased person left the uploaded list").isZero();
+        assertThat(db.fetchCount(DSL.table("segment_member"), DSL.field("customer_id").eq(p.id()))).isZero();
+        assertThat(done.get("outcome").toString()).contains("segments-and-tags").contains("messages");
         assertThat(revenue()).isEqualByComparingTo(revenue);
         assertThat(customerSpend(p.id())).isEqualByComparingTo(spend);
         assertThat(policy.may(p.id(), Purpose.SERVICE, ContactChannel.EMAIL)).isEqualTo(ContactDecision.deny("erased"));
