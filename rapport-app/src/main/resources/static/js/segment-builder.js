@@ -81,10 +81,17 @@
     params.replaceChildren();
     f.parameters.forEach(function (p) {
       if (p === 'window') {
-        const days = leaf && leaf.window && leaf.window.in_last_days ? leaf.window.in_last_days : 7;
-        params.appendChild(el('label', {}, [document.createTextNode(labels.labelDays + ' '),
-          el('input', {type: 'number', min: '1', 'class': 'seg-param', 'data-param': 'window', value: String(days)})]));
-      } else if (p !== 'per' && p !== 'tag_value') {
+        const win = leaf && leaf.window ? leaf.window : {in_last_days: 7};
+        const kind = Object.keys(win)[0];
+        params.appendChild(select('seg-window-kind', WINDOWS.map(function (w) {
+          return [w, labels['labelWindow' + camel(w)]];
+        }), kind));
+        params.appendChild(el('span', {'class': 'seg-window-box'}));
+        windowChanged(c, win);
+      } else if (p === 'per') {
+        params.appendChild(select('seg-per', [['', labels.labelPerNone], ['sku', labels.labelPerSku],
+          ['category', labels.labelPerCategory]], leaf && leaf.per ? leaf.per : ''));
+      } else if (p !== 'tag_value') {
         const input = el('input', {type: 'text', 'class': 'seg-param', 'data-param': p,
           placeholder: labels['label' + p.charAt(0).toUpperCase() + p.slice(1)] || p});
         if (leaf && leaf[p]) { input.value = leaf[p]; }
@@ -92,6 +99,51 @@
       }
     });
     opChanged(c, leaf);
+  }
+
+  // The window kinds of docs/segments.md, each with its inputs: [part, input type, label, default]
+  const WINDOWS = ['in_last_days', 'days_ago_between', 'between', 'anniversary'];
+  const WINDOW_PARTS = {
+    in_last_days: [['days', 'number', 'labelDays', 7]],
+    days_ago_between: [['from', 'number', 'labelWindowFrom', 30], ['to', 'number', 'labelWindowTo', 60]],
+    between: [['from', 'date', 'labelWindowFrom', ''], ['to', 'date', 'labelWindowTo', '']],
+    anniversary: [['months', 'number', 'labelWindowMonths', 12], ['in_next_days', 'number', 'labelWindowNext', 7]]
+  };
+
+  function camel(key) {
+    return key.split('_').map(function (w) { return w.charAt(0).toUpperCase() + w.slice(1); }).join('');
+  }
+
+  function windowChanged(c, win) {
+    const kind = c.querySelector('.seg-window-kind').value;
+    const box = c.querySelector('.seg-window-box');
+    const body = win && win[kind] !== undefined ? win[kind] : undefined;
+    box.replaceChildren();
+    WINDOW_PARTS[kind].forEach(function (part, i) {
+      let value = part[3];
+      if (Array.isArray(body)) { value = body[i]; } else if (body !== undefined && typeof body === 'object') {
+        value = body[part[0]];
+      } else if (body !== undefined) { value = body; }
+      const input = el('input', {type: part[1], 'class': 'seg-window', 'data-part': part[0], value: String(value)});
+      if (part[1] === 'number') { input.setAttribute('min', '0'); }
+      box.appendChild(el('label', {}, [document.createTextNode(labels[part[2]] + ' '), input]));
+    });
+  }
+
+  function windowOf(c) {
+    const kind = c.querySelector('.seg-window-kind').value;
+    const parts = Array.prototype.map.call(c.querySelectorAll('.seg-window'), function (i) {
+      return i.type === 'number' && i.value !== '' && !isNaN(Number(i.value)) ? Number(i.value) : i.value;
+    });
+    const win = {};
+    if (kind === 'in_last_days') {
+      win[kind] = parts[0];
+    } else if (kind === 'anniversary') {
+      win[kind] = {months: parts[0], in_next_days: parts[1]};
+    } else {
+      win[kind] = parts;
+    }
+    return win;
   }
 
   function opChanged(c, leaf) {
@@ -139,12 +191,13 @@
     const op = c.querySelector('.seg-op').value;
     const leaf = {field: f.key, op: op};
     c.querySelectorAll('.seg-param').forEach(function (p) {
-      if (p.dataset.param === 'window') {
-        leaf.window = {in_last_days: Number(p.value)};
-      } else if (p.value.trim() !== '') {
+      if (p.value.trim() !== '') {
         leaf[p.dataset.param] = p.value.trim();
       }
     });
+    const per = c.querySelector('.seg-per');
+    if (per && per.value !== '') { leaf.per = per.value; }
+    if (c.querySelector('.seg-window-kind')) { leaf.window = windowOf(c); }
     const values = Array.prototype.map.call(c.querySelectorAll('.seg-value'), function (v) { return v.value; });
     const numeric = NUMERIC.indexOf(f.type) >= 0 || WHOLE.indexOf(op) >= 0 || op === 'days_ago_between'
       || f.type === 'segment';
@@ -171,6 +224,7 @@
     const c = e.target.closest('.seg-condition');
     if (e.target.classList.contains('seg-field')) { fieldChanged(c); }
     if (e.target.classList.contains('seg-op')) { opChanged(c); }
+    if (e.target.classList.contains('seg-window-kind')) { windowChanged(c); }
     changed();
   });
   root.addEventListener('input', function (e) {

@@ -20,9 +20,11 @@ class CustomerDataSubjects implements DataSubjects {
     private final IdentityNormalizer normalizer;
     private final ConsentLedger consents;
     private final org.jooq.DSLContext db;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     CustomerDataSubjects(CustomerDirectory directory, IdentityNormalizer normalizer, ConsentLedger consents,
-                         org.jooq.DSLContext db) {
+                         org.jooq.DSLContext db, org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.directory = directory;
         this.normalizer = normalizer;
         this.consents = consents;
@@ -79,8 +81,15 @@ class CustomerDataSubjects implements DataSubjects {
             set.put(field, typed);
             changed.add(entry.getKey());
         }
+        org.jooq.Record before = set.isEmpty() ? null : db.select(set.keySet()).from(CustomerTables.PROFILE)
+                .where(CustomerTables.P_ID.eq(customerId)).fetchOne();
+        boolean differs = before != null && !set.isEmpty() && set.entrySet().stream()
+                .anyMatch(e -> !java.util.Objects.equals(before.get(e.getKey()), e.getValue()));
         set.put(CustomerTables.P_UPDATED_AT, java.time.OffsetDateTime.now());
         db.update(CustomerTables.PROFILE).set(set).where(CustomerTables.P_ID.eq(customerId)).execute();
+        if (differs) {
+            events.publishEvent(new ProfileChanged(java.util.List.of(customerId)));
+        }
         return changed;
     }
 

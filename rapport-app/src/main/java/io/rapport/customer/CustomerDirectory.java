@@ -77,6 +77,7 @@ public class CustomerDirectory {
         Map<IdentityKey, Long> newIdentities = new LinkedHashMap<>();
         Map<Long, ProfilePatch> patches = new LinkedHashMap<>();
         Map<Long, Long> redirect = new HashMap<>();
+        Set<Long> changed = new TreeSet<>();
         for (Claim claim : claims) {
             if (claim.identities().isEmpty()) {
                 result.add(Optional.empty());
@@ -111,7 +112,7 @@ public class CustomerDirectory {
                     String via = claim.identities().stream()
                             .filter(k -> k.kind().links() && Long.valueOf(other).equals(follow(redirect, owners.get(k))))
                             .map(k -> k.kind().wire()).distinct().collect(Collectors.joining(","));
-                    flush(newIdentities, patches);
+                    changed.addAll(flush(newIdentities, patches));
                     merge(customer, other, "record linked them through " + via);
                     redirect.put(other, customer);
                 }
@@ -127,7 +128,11 @@ public class CustomerDirectory {
             }
             result.add(Optional.of(customer));
         }
-        flush(newIdentities, patches);
+        changed.addAll(flush(newIdentities, patches));
+        Set<Long> current = changed.stream().map(c -> follow(redirect, c)).collect(Collectors.toCollection(TreeSet::new));
+        if (!current.isEmpty()) {
+            events.publishEvent(new ProfileChanged(List.copyOf(current)));
+        }
         return result.stream().map(id -> id.map(c -> follow(redirect, c))).toList();
     }
 
@@ -196,7 +201,12 @@ public class CustomerDirectory {
         return id;
     }
 
-    private void flush(Map<IdentityKey, Long> newIdentities, Map<Long, ProfilePatch> patches) {
+    /**
+     * Writes the new identities and the profile values that differ from the stored ones; returns the customers that
+     * changed (a value the source repeats is not a change, so a replayed file changes nothing).
+     */
+    private Set<Long> flush(Map<IdentityKey, Long> newIdentities, Map<Long, ProfilePatch> patches) {
+        Set<Long> changed = new TreeSet<>(newIdentities.values());
         if (!newIdentities.isEmpty()) {
             OffsetDateTime now = OffsetDateTime.now(clock);
             List<Map.Entry<IdentityKey, Long>> rows = new ArrayList<>(newIdentities.entrySet());
@@ -213,26 +223,40 @@ public class CustomerDirectory {
         }
         if (!patches.isEmpty()) {
             OffsetDateTime now = OffsetDateTime.now(clock);
+            Map<Long, Record> stored = new HashMap<>();
+            List<Long> ids = new ArrayList<>(patches.keySet());
+            for (int from = 0; from < ids.size(); from += 1000) {
+                db.select(P_ID, P_NAME, P_GENDER, P_BIRTHDAY, P_CITY, P_COUNTRY, P_TIME_ZONE, P_REGISTERED_AT)
+                        .from(PROFILE).where(P_ID.in(ids.subList(from, Math.min(ids.size(), from + 1000))))
+                        .forEach(r -> stored.put(r.get(P_ID), r));
+            }
             for (var entry : patches.entrySet()) {
                 ProfilePatch p = entry.getValue();
+                Record before = stored.get(entry.getKey());
                 Map<Field<?>, Object> set = new LinkedHashMap<>();
-                putIfPresent(set, P_NAME, p.name());
-                putIfPresent(set, P_GENDER, p.gender());
-                putIfPresent(set, P_BIRTHDAY, p.birthday());
-                putIfPresent(set, P_CITY, p.city());
-                putIfPresent(set, P_COUNTRY, p.country());
-                putIfPresent(set, P_TIME_ZONE, p.timeZone());
-                putIfPresent(set, P_REGISTERED_AT,
-                        p.registeredAt() == null ? null : p.registeredAt().atOffset(ZoneOffset.UTC));
-                set.put(P_UPDATED_AT, now);
-                db.update(PROFILE).set(set).where(P_ID.eq(entry.getKey())).execute();
+                putIfChanged(set, before, P_NAME, p.name());
+                putIfChanged(set, before, P_GENDER, p.gender());
+                putIfChanged(set, before, P_BIRTHDAY, p.birthday());
+                putIfChanged(set, before, P_CITY, p.city());
+                putIfChanged(set, before, P_COUNTRY, p.country());
+                putIfChanged(set, before, P_TIME_ZONE, p.timeZone());
+                if (p.registeredAt() != null && (before == null || before.get(P_REGISTERED_AT) == null
+                        || !before.get(P_REGISTERED_AT).toInstant().equals(p.registeredAt()))) {
+                    set.put(P_REGISTERED_AT, p.registeredAt().atOffset(ZoneOffset.UTC));
+                }
+                if (!set.isEmpty()) {
+                    set.put(P_UPDATED_AT, now);
+                    db.update(PROFILE).set(set).where(P_ID.eq(entry.getKey())).execute();
+                    changed.add(entry.getKey());
+                }
             }
             patches.clear();
         }
+        return changed;
     }
 
-    private static void putIfPresent(Map<Field<?>, Object> set, Field<?> field, Object value) {
-        if (value != null) {
+    private static <T> void putIfChanged(Map<Field<?>, Object> set, Record before, Field<T> field, T value) {
+        if (value != null && (before == null || !value.equals(before.get(field)))) {
             set.put(field, value);
         }
     }

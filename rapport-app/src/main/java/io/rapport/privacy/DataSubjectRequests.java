@@ -73,9 +73,12 @@ public class DataSubjectRequests {
     private final PrivacyProperties properties;
     private final ObjectMapper json;
     private final ZoneId zone;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     DataSubjectRequests(DSLContext db, Clock clock, DataSubjects subjects, List<PersonalDataHolder> holders,
-                        AuditLog audit, PrivacyProperties properties, ObjectMapper json, RapportProperties rapport) {
+                        AuditLog audit, PrivacyProperties properties, ObjectMapper json, RapportProperties rapport,
+                        org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         this.db = db;
         this.clock = clock;
         this.subjects = subjects;
@@ -243,12 +246,12 @@ public class DataSubjectRequests {
             }
             case ERASURE -> steps.addAll(erase(customer, actor));
             case RESTRICTION -> {
-                limit(customer, S_RESTRICTED);
+                limit(customer, S_RESTRICTED, ProcessingLimited.Limit.RESTRICTED);
                 steps.add(new Step("processing", "restricted", 1,
                         "kept but no longer used: no messages, no profiling, no sharing"));
             }
             case OBJECTION -> {
-                limit(customer, S_PROFILING_OBJECTION);
+                limit(customer, S_PROFILING_OBJECTION, ProcessingLimited.Limit.PROFILING_OBJECTION);
                 steps.add(new Step("profiling", "stopped", 1, "left out of scoring and segments from now on"));
             }
         }
@@ -274,6 +277,7 @@ public class DataSubjectRequests {
         if (db.update(SUBJECT).set(S_ERASED, now).set(S_UPDATED, now).where(S_CUSTOMER.eq(customer)).execute() == 0) {
             db.insertInto(SUBJECT).set(S_CUSTOMER, customer).set(S_ERASED, now).set(S_UPDATED, now).execute();
         }
+        events.publishEvent(new ProcessingLimited(customer, ProcessingLimited.Limit.ERASED, now.toInstant()));
         return steps;
     }
 
@@ -285,11 +289,16 @@ public class DataSubjectRequests {
                 + steps.stream().map(s -> s.category() + " " + s.rows()).reduce((a, b) -> a + "; " + b).orElse(""));
     }
 
-    private void limit(long customer, Field<Boolean> flag) {
+    /** Sets the flag; publishes {@link ProcessingLimited} when it was not set before. */
+    private void limit(long customer, Field<Boolean> flag, ProcessingLimited.Limit limit) {
         OffsetDateTime now = OffsetDateTime.now(clock);
+        if (db.fetchExists(SUBJECT, S_CUSTOMER.eq(customer).and(flag.isTrue()))) {
+            return;
+        }
         if (db.update(SUBJECT).set(flag, true).set(S_UPDATED, now).where(S_CUSTOMER.eq(customer)).execute() == 0) {
             db.insertInto(SUBJECT).set(S_CUSTOMER, customer).set(flag, true).set(S_UPDATED, now).execute();
         }
+        events.publishEvent(new ProcessingLimited(customer, limit, now.toInstant()));
     }
 
     /**

@@ -4,7 +4,9 @@ import static io.rapport.segment.SegmentTables.*;
 
 import io.rapport.customer.CustomerSegmentSource;
 import io.rapport.customer.CustomersMerged;
+import io.rapport.customer.ProfileChanged;
 import io.rapport.privacy.ConsentChanged;
+import io.rapport.privacy.ProcessingLimited;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -69,6 +71,12 @@ class Memberships {
         List<Difference> differences = new ArrayList<>();
         OffsetDateTime at = now();
         SegmentCompiler.Context context = store.context();
+        evaluate(ids, segments, context, cause, at, differences);
+        return differences;
+    }
+
+    private void evaluate(List<Long> ids, List<SegmentStore.Evaluable> segments, SegmentCompiler.Context context,
+                          String cause, OffsetDateTime at, List<Difference> differences) {
         for (int from = 0; from < ids.size(); from += BATCH) {
             List<Long> batch = List.copyOf(ids.subList(from, Math.min(ids.size(), from + BATCH)));
             for (SegmentStore.Evaluable segment : segments) {
@@ -89,7 +97,6 @@ class Memberships {
                 }
             }
         }
-        return differences;
     }
 
     /**
@@ -223,6 +230,37 @@ class Memberships {
         if (change.scope().isEmpty()) {
             customersChanged(List.of(change.customerId()), "consent");
         }
+    }
+
+    /**
+     * Profiles created or changed by an import, the event API or a rectification: their dynamic segments are
+     * re-evaluated in the writing transaction, so profile conditions (city, gender, birthday, identities present)
+     * hold at once rather than after the nightly refresh.
+     */
+    @EventListener
+    @Order(1)
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void profileChanged(ProfileChanged change) {
+        customersChanged(change.customerIds(), "profile");
+    }
+
+    /**
+     * Erasure, restriction or objection to profiling: the customer leaves every dynamic segment at once (the compiled
+     * conditions exclude them, see {@link SegmentCompiler}); an erased customer also leaves static lists, which
+     * otherwise keep who the brand put there (sends to them are still refused by the contact policy).
+     */
+    @EventListener
+    @Order(1)
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void processingLimited(ProcessingLimited limited) {
+        if (limited.limit() == ProcessingLimited.Limit.ERASED) {
+            OffsetDateTime at = now();
+            for (Long segmentId : db.select(M_SEGMENT).from(MEMBER).join(DEFINITION).on(D_ID.eq(M_SEGMENT))
+                    .where(M_CUSTOMER.eq(limited.customerId())).and(D_KIND.eq("static")).fetch(M_SEGMENT)) {
+                apply(segmentId, List.of(), List.of(limited.customerId()), "privacy", at);
+            }
+        }
+        customersChanged(List.of(limited.customerId()), "privacy");
     }
 
     private OffsetDateTime now() {

@@ -105,6 +105,11 @@ final class SegmentCompiler {
         compiler.only = only;
         self.ifPresent(compiler.inlining::push);
         Condition condition = compiler.node(tree);
+        // A segment is profiling: it holds only customers whose data may be used for it (not erased, not restricted,
+        // no objection to profiling), the same rule as ContactPolicy.may(customer, PROFILING).
+        if (context.consent().isPresent()) {
+            condition = condition.and(context.consent().get().allows(CustomerSegmentSource.id(), Purpose.PROFILING, null));
+        }
         return new Compiled(condition, compiler.sources, compiler.timeRelative, Set.copyOf(compiler.segments));
     }
 

@@ -64,7 +64,14 @@ class SegmentPages {
     @PreAuthorize(SegmentController.MAY_READ)
     String edit(@PathVariable long id, Model model) {
         Segments.View segment = segments.find(id);
-        model.addAttribute("sizes", segments.sizes(id, 90));
+        List<Segments.SizePoint> sizes = segments.sizes(id, 90);
+        model.addAttribute("sizes", sizes);
+        Map<String, Object> chart = new LinkedHashMap<>();
+        chart.put("days", sizes.stream().map(p -> p.day().toString()).toList());
+        chart.put("sizes", sizes.stream().map(Segments.SizePoint::size).toList());
+        chart.put("entries", sizes.stream().map(Segments.SizePoint::entries).toList());
+        chart.put("exits", sizes.stream().map(Segments.SizePoint::exits).toList());
+        model.addAttribute("sizesJson", json.writeValueAsString(chart));
         return builder(model, segment);
     }
 

@@ -15,15 +15,18 @@ import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Benchmark, not a test (run by name: {@code -Dtest=SegmentBench -Dbench.db=postgres|h2 -Dbench.customers=1000000}).
+ * Benchmark, not a test (run by name, only with {@code -Drapport.bench=true}:
+ * {@code -Dtest=SegmentBench -Drapport.bench=true -Dbench.db=postgres|h2 -Dbench.customers=1000000}).
  * Fills synthetic customers, summaries, scores and behaviour day counters with set-based SQL, then times, in the same
  * run, the count of a 5-condition segment compiled by {@link SegmentCompiler} against a hand-written SQL query that
  * gives the same answer, the full membership query, and the evaluation restricted to one customer (what the
  * incremental update runs per segment after an event). Results: docs/benchmarks.md.
  */
+@EnabledIfSystemProperty(named = "rapport.bench", matches = "true")
 class SegmentBench {
 
     static final String DEFINITION = """
@@ -107,22 +110,76 @@ class SegmentBench {
             if (compiledCount != handCount) {
                 throw new AssertionError("compiled " + compiledCount + " != hand-written " + handCount);
             }
+            // one customer, as Memberships.customersChanged runs it: first with PostgreSQL's default plan choice
+            // (custom plans), then with force_generic_plan as Memberships now sets it (the driver prepares the
+            // statement server-side after 5 executions of the same SQL, so the plan is reused)
+            // (alternated three times, on a shared machine the load moves more than the difference)
             List<Double> single = new ArrayList<>();
-            for (int round = 0; round < 50; round++) {
-                long id = 1 + (round * 7919L) % customers;
-                long s = System.nanoTime();
-                // as Memberships.customersChanged does: compiled for these customers, sub-selects restricted too
-                Compiled c = SegmentCompiler.compile(tree, context, Optional.empty(),
-                        Optional.of(List.of(id)));
-                SegmentCompiler.from(db, c).where(SegmentCompiler.where(c))
-                        .and(io.rapport.customer.CustomerSegmentSource.id().in(List.of(id))).fetch();
-                single.add((System.nanoTime() - s) / 1e6);
+            List<Double> generic = new ArrayList<>();
+            for (int pair = 0; pair < (postgres ? 3 : 1); pair++) {
+                List<Double> custom = single(db, tree, context, customers, 2 * pair);
+                single.add(median(custom));
+                if (postgres) {
+                    db.execute("set plan_cache_mode = force_generic_plan");
+                    generic.add(median(single(db, tree, context, customers, 2 * pair + 1)));
+                    db.execute("set plan_cache_mode to default");
+                }
+                System.out.printf("BENCH %s: one customer, pair %d: default plans %.2f ms, generic plan %s%n", kind,
+                        pair, single.getLast(), generic.isEmpty() ? "n/a" : String.format("%.2f ms", generic.getLast()));
+            }
+            if (postgres) {
+                // where the time of one customer goes: the server's planning and execution (EXPLAIN ANALYZE, custom
+                // plan), against building and rendering the query in Java
+                long id = 1 + 4242L % customers;
+                List<Double> build = new ArrayList<>();
+                org.jooq.Select<?> query = null;
+                for (int round = 0; round < 20; round++) {
+                    long s = System.nanoTime();
+                    Compiled c = SegmentCompiler.compile(tree, context, Optional.empty(), Optional.of(List.of(id)));
+                    query = SegmentCompiler.from(db, c).where(SegmentCompiler.where(c))
+                            .and(io.rapport.customer.CustomerSegmentSource.id().in(List.of(id)));
+                    db.render(query);
+                    build.add((System.nanoTime() - s) / 1e6);
+                }
+                System.out.printf("BENCH %s: compile + render one customer's query in Java: median %.2f ms%n", kind,
+                        median(build));
+                for (int round = 0; round < 3; round++) {
+                    for (var line : db.fetch("explain (analyze, summary) {0}", query)) {
+                        String text = line.get(0, String.class);
+                        if (text.startsWith("Planning") || text.startsWith("Execution")) {
+                            System.out.println("BENCH " + kind + ": one customer, " + text);
+                        }
+                    }
+                }
             }
             System.out.printf("BENCH %s: %,d customers match; median of 7 (first dropped): compiled count %.0f ms, "
                             + "hand-written SQL %.0f ms, full membership (ids) %.0f ms; one customer (incremental, per "
-                            + "segment): median %.2f ms of 50%n", kind, compiledCount, median(compiled), median(hand),
-                    median(members), median(single));
+                            + "segment): median of medians of 50 %.2f ms (generic plan: %s)%n", kind, compiledCount,
+                    median(compiled), median(hand), median(members), middle(single),
+                    generic.isEmpty() ? "n/a" : String.format("%.2f ms", middle(generic)));
         }
+    }
+
+    /** Times the evaluation restricted to one customer for 50 different customers ({@code shift} varies them). */
+    static List<Double> single(DSLContext db, SegmentCondition tree, SegmentCompiler.Context context, int customers,
+                               int shift) {
+        List<Double> single = new ArrayList<>();
+        for (int round = 0; round < 50; round++) {
+            long id = 1 + (round * 7919L + shift * 104729L) % customers;
+            long s = System.nanoTime();
+            // as Memberships.customersChanged does: compiled for these customers, sub-selects restricted too
+            Compiled c = SegmentCompiler.compile(tree, context, Optional.empty(), Optional.of(List.of(id)));
+            SegmentCompiler.from(db, c).where(SegmentCompiler.where(c))
+                    .and(io.rapport.customer.CustomerSegmentSource.id().in(List.of(id))).fetch();
+            single.add((System.nanoTime() - s) / 1e6);
+        }
+        return single;
+    }
+
+    static double middle(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
     }
 
     static double median(List<Double> values) {

@@ -8,15 +8,23 @@ import io.rapport.testing.OnPostgres;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The segment builder in a real, headless Chromium: build a nested segment by clicking, watch the count, save. */
 @TestPropertySource(properties = "rapport.test.context=segment")
 abstract class SegmentBuilderBrowserTests extends BrowserTest {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Autowired
+    DSLContext db;
 
     void importData() {
         StringBuilder customers = new StringBuilder("customer_id,name,gender,city,email\n");
@@ -88,6 +96,84 @@ abstract class SegmentBuilderBrowserTests extends BrowserTest {
         new Select(browser.find("#builder .seg-condition .seg-op")).selectByValue("in_last_days");
         browser.await(d -> browser.has("#count-problem"));
         assertThat(browser.find("#count-problem").getText()).contains("$.all[0].value");
+    }
+
+    @Test
+    void should_chart_a_segments_size_over_time_with_one_point_per_recorded_day() {
+        importData();
+        String tree = "{\"all\":[{\"field\":\"profile.city\",\"op\":\"eq\",\"value\":\"" + source + "\"}]}";
+        JsonNode saved = admin().postJson("/api/v1/segments", java.util.Map.of("name", "sized " + source,
+                "definition", JSON.readTree(tree))).json();
+        long id = saved.get("id").asLong();
+        // four earlier days of history (the nightly job writes one row a day; today's row exists since saving)
+        java.time.LocalDate today = admin().get("/api/v1/segments/" + id + "/sizes").json().get(0).get("day").asString()
+                .transform(java.time.LocalDate::parse);
+        for (int d = 1; d <= 4; d++) {
+            db.insertInto(SegmentTables.SIZE_DAY, SegmentTables.SZ_SEGMENT, SegmentTables.SZ_DAY, SegmentTables.SZ_SIZE,
+                    SegmentTables.SZ_ENTRIES, SegmentTables.SZ_EXITS).values(id, today.minusDays(d), (long) d, 1L, 0L)
+                    .execute();
+        }
+        int points = admin().get("/api/v1/segments/" + id + "/sizes").json().size();
+        assertThat(points).isEqualTo(5);
+
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.open("/segments/" + id + "?lang=zh-CN");
+        browser.await(d -> browser.has("#chart-sizes[data-points]"));
+        assertThat(browser.findAll("#chart-sizes canvas")).isNotEmpty();
+        assertThat(((Number) browser.script("return echarts.getInstanceByDom(document.getElementById('chart-sizes'))"
+                + ".getOption().series[0].data.length;")).intValue()).isEqualTo(points);
+        assertThat(browser.script("return echarts.getInstanceByDom(document.getElementById('chart-sizes'))"
+                + ".getOption().series.map(function (s) { return s.name; }).join(',');")).isEqualTo("人数,进入,退出");
+        assertThat(browser.findAll("#size-history tr")).hasSize(points + 1);
+        assertThat(browser.consoleMessages()).as("browser console").noneMatch(m -> m.contains("SEVERE")
+                || m.contains("Content Security Policy"));
+    }
+
+    @Test
+    void should_build_an_absence_within_a_days_ago_window_by_clicking_and_match_the_api_count() {
+        importData();
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.open("/segments/new?lang=en");
+        browser.find("#builder .seg-group .seg-add-condition").click();
+        new Select(browser.find("#builder .seg-condition .seg-field")).selectByValue("profile.city");
+        new Select(browser.find("#builder .seg-condition .seg-op")).selectByValue("eq");
+        browser.find("#builder .seg-condition .seg-value").sendKeys(source);
+
+        // no purchase between 1 and 10 days ago: b0..b2 bought 3 and 4 days ago, b3..b5 never
+        browser.find("#builder .seg-group > .seg-add-condition").click();
+        String second = "#builder .seg-items > .seg-condition:nth-child(2)";
+        new Select(browser.find(second + " .seg-field")).selectByValue("behaviour.purchases");
+        new Select(browser.find(second + " .seg-window-kind")).selectByValue("days_ago_between");
+        WebElement from = browser.find(second + " .seg-window[data-part=from]");
+        from.clear();
+        from.sendKeys("1");
+        WebElement to = browser.find(second + " .seg-window[data-part=to]");
+        to.clear();
+        to.sendKeys("10");
+        new Select(browser.find(second + " .seg-op")).selectByValue("eq");
+        browser.find(second + " .seg-value").sendKeys("0");
+
+        String tree = "{\"all\":[{\"field\":\"profile.city\",\"op\":\"eq\",\"value\":\"" + source + "\"},"
+                + "{\"field\":\"behaviour.purchases\",\"op\":\"eq\",\"window\":{\"days_ago_between\":[1,10]},"
+                + "\"value\":0}]}";
+        browser.await(d -> tree.equals(browser.find("#definition").getAttribute("value")));
+        long expected = admin().postJson("/api/v1/segments/preview", tree).json().get("count").asLong();
+        assertThat(expected).isEqualTo(3);
+        browser.awaitText("#count", Long.toString(expected));
+
+        // every window kind the API accepts is offered, and each gives a count, not a problem
+        assertThat(new Select(browser.find(second + " .seg-window-kind")).getOptions()).extracting(o -> o.getAttribute("value"))
+                .containsExactly("in_last_days", "days_ago_between", "between", "anniversary");
+        new Select(browser.find(second + " .seg-window-kind")).selectByValue("anniversary");
+        browser.await(d -> browser.find("#definition").getAttribute("value")
+                .contains("{\"anniversary\":{\"months\":12,\"in_next_days\":7}}"));
+        String anniversary = browser.find("#definition").getAttribute("value");
+        browser.awaitText("#count", Long.toString(admin().postJson("/api/v1/segments/preview", anniversary).json()
+                .get("count").asLong()));
+        new Select(browser.find(second + " .seg-per")).selectByValue("sku");
+        browser.await(d -> browser.find("#definition").getAttribute("value").contains("\"per\":\"sku\""));
+        assertThat(browser.has("#count-problem")).isFalse();
+        assertThat(browser.consoleMessages()).as("browser console").noneMatch(m -> m.contains("SEVERE"));
     }
 }
 

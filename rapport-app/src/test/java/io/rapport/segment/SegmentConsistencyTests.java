@@ -15,7 +15,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Incremental membership (customers re-evaluated as their events and orders arrive) equals a full re-evaluation:
- * random behaviour in random batches, then the full refresh must find nothing to change (zero drift), and every
+ * random behaviour and profile edits in random batches, then the full refresh must find nothing to change (zero drift), and every
  * segment's stored members must be what its condition selects now.
  */
 abstract class SegmentConsistencyTests extends SegmentFixtures {
@@ -45,7 +45,14 @@ abstract class SegmentConsistencyTests extends SegmentFixtures {
                 .get("id").asLong());
 
         Random random = new Random(20251125L);
+        Random profiles = new Random(20261126L);
         for (int round = 0; round < 6; round++) {
+            // profile edits by a customers import: a gender condition moves people without any event
+            String[] genders = new String[customers];
+            for (int i = 0; i < customers; i++) {
+                genders[i] = profiles.nextInt(4) == 0 ? "M" : "F";
+            }
+            genders(genders);
             List<Map<String, Object>> events = new ArrayList<>();
             for (int k = 0; k < 40; k++) {
                 String type = TYPES[random.nextInt(TYPES.length)];

@@ -47,6 +47,17 @@ abstract class SegmentFixtures extends ServerTest {
         assertThat(job.get("rejected").asLong()).as(job.toString()).isZero();
     }
 
+    /** A customers file that sets the gender of c0..c(n-1), in order (their city stays this test's). */
+    void genders(String... genders) {
+        StringBuilder csv = new StringBuilder("customer_id,gender,city\n");
+        for (int i = 0; i < genders.length; i++) {
+            csv.append('c').append(i).append(',').append(genders[i]).append(',').append(source).append('\n');
+        }
+        JsonNode job = importFile("customers", "native", "customers.csv", csv.toString().getBytes(StandardCharsets.UTF_8))
+                .json();
+        assertThat(job.get("rejected").asLong()).as(job.toString()).isZero();
+    }
+
     String email(int i) {
         return "c" + i + "." + source + "@example.com";
     }

@@ -1,0 +1,162 @@
+package io.rapport.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rapport.customer.ProfileChanged;
+import io.rapport.privacy.ProcessingLimited;
+import io.rapport.testing.Http;
+import io.rapport.testing.OnH2;
+import io.rapport.testing.OnPostgres;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.PayloadApplicationEvent;
+import org.springframework.context.event.ApplicationEventMulticaster;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Profile changes and privacy limits reach segments at once: a customers import or a rectification that changes a
+ * profile publishes {@link ProfileChanged}, an erasure, restriction or objection publishes {@link ProcessingLimited},
+ * and the customer's dynamic memberships follow in the same transaction (not at the nightly refresh).
+ */
+abstract class SegmentProfileChangeTests extends SegmentFixtures {
+
+    static final String WOMEN = "{\"field\":\"profile.gender\",\"op\":\"eq\",\"value\":\"F\"}";
+    static final String WITH_EMAIL = "{\"field\":\"identity.email\",\"op\":\"is_true\"}";
+
+    @Autowired
+    ApplicationEventMulticaster multicaster;
+
+    final List<Object> published = new CopyOnWriteArrayList<>();
+    final ApplicationListener<PayloadApplicationEvent<?>> recorder = e -> published.add(e.getPayload());
+
+    @BeforeEach
+    void listen() {
+        multicaster.addApplicationListener(recorder);
+    }
+
+    @AfterEach
+    void stopListening() {
+        multicaster.removeApplicationListener(recorder);
+    }
+
+    long completed(long customer, String type, Map<String, Object> extra) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("customerId", customer, "type", type,
+                "regime", "gdpr"));
+        body.putAll(extra);
+        Http.Response created = admin().postJson("/api/v1/privacy/requests", body);
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        long id = created.json().get("id").asLong();
+        admin().postJson("/api/v1/privacy/requests/" + id + "/verify", Map.of("method", "code sent to the email on file"));
+        Http.Response done = admin().postJson("/api/v1/privacy/requests/" + id + "/complete", "");
+        assertThat(done.status()).as(done.body()).isEqualTo(200);
+        return id;
+    }
+
+    List<SegmentEntered> entries() {
+        return published.stream().filter(SegmentEntered.class::isInstance).map(SegmentEntered.class::cast).toList();
+    }
+
+    List<SegmentExited> exits() {
+        return published.stream().filter(SegmentExited.class::isInstance).map(SegmentExited.class::cast).toList();
+    }
+
+    @Test
+    void should_move_customers_into_and_out_of_profile_segments_as_soon_as_a_customers_import_changes_them() {
+        customers(3);
+        long c0 = customerId(0);
+        long c1 = customerId(1);
+        long c2 = customerId(2);
+        long women = create("women " + source, mine(WOMEN)).get("id").asLong();
+        assertThat(members(women)).containsExactlyInAnyOrder(c0, c2);
+
+        published.clear();
+        genders("M", "F", "F");
+        assertThat(members(women)).containsExactlyInAnyOrder(c1, c2);
+        assertThat(entries()).singleElement().satisfies(e -> {
+            assertThat(e.customerId()).isEqualTo(c1);
+            assertThat(e.segmentId()).isEqualTo(women);
+            assertThat(e.cause()).isEqualTo("profile");
+        });
+        assertThat(exits()).singleElement().satisfies(e -> assertThat(e.customerId()).isEqualTo(c0));
+        assertThat(published).filteredOn(ProfileChanged.class::isInstance).map(ProfileChanged.class::cast)
+                .flatMap(ProfileChanged::customerIds).as("c2 stayed as it was").containsExactlyInAnyOrder(c0, c1);
+
+        // the same file again changes nothing, so nothing is published
+        published.clear();
+        genders("M", "F", "F");
+        assertThat(published).filteredOn(ProfileChanged.class::isInstance).isEmpty();
+        assertThat(entries()).isEmpty();
+        assertThat(exits()).isEmpty();
+        assertThat(members(women)).containsExactlyInAnyOrder(c1, c2);
+    }
+
+    @Test
+    void should_take_a_customer_out_of_segments_at_once_when_a_rectification_changes_their_profile() {
+        customers(2);
+        long c0 = customerId(0);
+        long c1 = customerId(1);
+        long everyone = create("everyone here " + source, mine(WITH_EMAIL)).get("id").asLong();
+        assertThat(members(everyone)).containsExactlyInAnyOrder(c0, c1);
+
+        published.clear();
+        completed(c0, "rectification", Map.of("fields", Map.of("city", "elsewhere-" + source)));
+        assertThat(members(everyone)).containsExactly(c1);
+        assertThat(exits()).singleElement().satisfies(e -> {
+            assertThat(e.customerId()).isEqualTo(c0);
+            assertThat(e.cause()).isEqualTo("profile");
+        });
+    }
+
+    @Test
+    void should_drop_an_objecting_restricted_or_erased_customer_from_every_dynamic_segment_at_once() {
+        customers(4);
+        long c0 = customerId(0);
+        long c1 = customerId(1);
+        long c2 = customerId(2);
+        long c3 = customerId(3);
+        long dynamic = create("with email " + source, mine(WITH_EMAIL)).get("id").asLong();
+        Map<String, Object> frozen = new java.util.LinkedHashMap<>();
+        frozen.put("name", "frozen " + source);
+        frozen.put("kind", "static");
+        frozen.put("definition", mine(WITH_EMAIL));
+        Http.Response snapshot = admin().postJson("/api/v1/segments", frozen);
+        assertThat(snapshot.status()).as(snapshot.body()).isEqualTo(201);
+        long list = snapshot.json().get("id").asLong();
+        assertThat(members(dynamic)).containsExactlyInAnyOrder(c0, c1, c2, c3);
+        assertThat(members(list)).containsExactlyInAnyOrder(c0, c1, c2, c3);
+
+        published.clear();
+        completed(c0, "objection", Map.of());
+        completed(c1, "restriction", Map.of());
+        completed(c2, "erasure", Map.of());
+        assertThat(published).filteredOn(ProcessingLimited.class::isInstance).map(ProcessingLimited.class::cast)
+                .extracting(ProcessingLimited::limit).containsExactly(ProcessingLimited.Limit.PROFILING_OBJECTION,
+                        ProcessingLimited.Limit.RESTRICTED, ProcessingLimited.Limit.ERASED);
+        assertThat(members(dynamic)).as("segments are profiling").containsExactly(c3);
+        assertThat(count(WITH_EMAIL)).isEqualTo(1);
+        assertThat(members(list)).as("a static list keeps who the brand put there, unless erased")
+                .containsExactlyInAnyOrder(c0, c1, c3);
+        assertThat(exits()).allSatisfy(e -> assertThat(e.cause()).isEqualTo("privacy"))
+                .extracting(e -> e.segmentId() + ":" + e.customerId())
+                .containsExactlyInAnyOrder(dynamic + ":" + c0, dynamic + ":" + c1, dynamic + ":" + c2, list + ":" + c2);
+
+        // a second objection is no new limit: nothing published; the full refresh agrees with what happened at once
+        published.clear();
+        completed(c0, "objection", Map.of());
+        assertThat(published).filteredOn(ProcessingLimited.class::isInstance).isEmpty();
+        JsonNode run = admin().postJson("/api/v1/segments/refresh", "").json();
+        assertThat(run.get("drift").asLong()).as(run.toString()).isZero();
+    }
+}
+
+@OnH2
+class SegmentProfileChangeOnH2Test extends SegmentProfileChangeTests {}
+
+@OnPostgres
+class SegmentProfileChangeOnPostgresTest extends SegmentProfileChangeTests {}
