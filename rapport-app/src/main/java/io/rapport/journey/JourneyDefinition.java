@@ -21,9 +21,36 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
      * {@code event}: an event of a type (with property filter) enrols. {@code absence}: an event enrols when
      * {@code missing} does not follow within {@code within}. {@code date}: a profile date ({@code birthday})
      * shifted by {@code offsetDays} enrols at {@code at} local time. {@code manual}: only the API enrols.
+     * {@code score}: a scoring run's change of the customer's scores enrols ({@code score}). {@code count}: the
+     * {@code event} (with filter) happening more than {@code count.moreThan} times within {@code within} (whole days
+     * in the brand's time zone, from the segment module's behaviour counters) enrols once, when the count crosses it.
      */
     public record Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
-                          Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at) {}
+                          Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at,
+                          Optional<ScoreChange> score, Optional<CountThreshold> count) {
+
+        public Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
+                       Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at) {
+            this(type, event, filter, missing, within, dateField, offsetDays, at, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /**
+     * A count threshold: more than {@code moreThan} events, counted per SKU ({@code per = sku}: "the same product")
+     * or all together ({@code per = all}).
+     */
+    public record CountThreshold(String per, int moreThan) {}
+
+    /** Score changes a {@code score} trigger can wait for (names as written in the definition). */
+    public static final java.util.Set<String> SCORE_CHANGES = java.util.Set.of("repurchase-probability-fell",
+            "churn-risk-crossed", "lifecycle-stage");
+
+    /**
+     * A score change that enrols: {@code repurchase-probability-fell} (below the scoring threshold, default 20%),
+     * {@code churn-risk-crossed} (to 0.5 or more), or {@code lifecycle-stage} becoming {@code to} (optionally only
+     * {@code from} a given stage). Stage names are lower case ({@code dormant}).
+     */
+    public record ScoreChange(String change, Optional<String> to, Optional<String> from) {}
 
     /** {@code once} ever, {@code always} (each trigger), or once per {@code period}. */
     public record Reentry(String rule, Optional<Duration> period) {}
@@ -40,11 +67,28 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
      */
     public record Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement) {}
 
-    /** A step; which fields matter depends on {@code type}. */
+    /**
+     * A step; which fields matter depends on {@code type}. A {@code wait} waits a {@code duration}; or
+     * {@code until} a local time of day ({@code 09:30}, the customer's time zone) or {@code best-send-time}; or for
+     * the {@code condition}'s event, going to {@code thenStep} when it comes and to {@code elseStep} when
+     * {@code duration} (the timeout) passes first.
+     */
     public record Step(String id, String type, Optional<String> next, Optional<Duration> duration,
                        Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
                        Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
-                       Optional<String> tag) {}
+                       Optional<String> tag, Optional<String> until) {
+
+        public Step(String id, String type, Optional<String> next, Optional<Duration> duration,
+                    Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
+                    Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
+                    Optional<String> tag) {
+            this(id, type, next, duration, template, variables, condition, thenStep, elseStep, branches, tag,
+                    Optional.empty());
+        }
+    }
+
+    /** The {@code until} of a wait for the customer's best send time. */
+    public static final String BEST_SEND_TIME = "best-send-time";
 
     public Optional<Step> step(String id) {
         return steps.stream().filter(s -> s.id().equals(id)).findFirst();

@@ -27,7 +27,10 @@ import tools.jackson.databind.ObjectMapper;
 class JourneyDefinitions {
 
     static final Set<String> STEP_TYPES = Set.of("wait", "send", "branch", "split", "tag", "goal", "exit");
-    static final Set<String> TRIGGER_TYPES = Set.of("event", "absence", "date", "manual");
+    static final Set<String> TRIGGER_TYPES = Set.of("event", "absence", "date", "manual", "score",
+            "count");
+    /** Lifecycle stages a {@code lifecycle-stage} score trigger may name (scoring's LifecycleStage, lower case). */
+    static final Set<String> STAGES = Set.of("potential", "new", "active", "dormant", "churned");
 
     private final ObjectMapper json;
     private final MessageTemplates templates;
@@ -134,7 +137,7 @@ class JourneyDefinitions {
         Map<String, String> filter = new LinkedHashMap<>();
         int offsetDays = 0;
         LocalTime at = LocalTime.of(10, 0);
-        if (type.equals("event") || type.equals("absence")) {
+        if (type.equals("event") || type.equals("absence") || type.equals("count")) {
             event = eventType(t.path("event").asString(""), "trigger.event", problems);
             JsonNode f = t.path("filter");
             if (!f.isMissingNode()) {
@@ -172,8 +175,59 @@ class JourneyDefinitions {
                 }
             }
         }
+        Optional<JourneyDefinition.ScoreChange> score = type.equals("score") ? scoreChange(t, problems)
+                : Optional.empty();
+        Optional<JourneyDefinition.CountThreshold> count = Optional.empty();
+        if (type.equals("count")) {
+            within = duration(t.path("within"), "trigger.within", problems, true);
+            if (within.isPresent() && (within.get().toHours() % 24 != 0 || within.get().toDays() < 1
+                    || within.get().toDays() > 366)) {
+                problems.add("trigger.within", "a count window is whole days from P1D to P366D");
+            }
+            String per = t.path("per").asString("sku");
+            if (!per.equals("sku") && !per.equals("all")) {
+                problems.add("trigger.per", "must be \"sku\" (the same product) or \"all\"");
+            }
+            JsonNode moreThan = t.path("moreThan");
+            if (!moreThan.isIntegralNumber() || moreThan.asInt() < 0 || moreThan.asInt() > 100_000) {
+                problems.add("trigger.moreThan", "a whole number from 0 to 100000 is required");
+            } else {
+                count = Optional.of(new JourneyDefinition.CountThreshold(per, moreThan.asInt()));
+            }
+        }
         return new JourneyDefinition.Trigger(type, event, Map.copyOf(filter), missing, within, dateField, offsetDays,
-                at);
+                at, score, count);
+    }
+
+    private Optional<JourneyDefinition.ScoreChange> scoreChange(JsonNode t, Problems problems) {
+        String change = t.path("score").asString("");
+        if (!JourneyDefinition.SCORE_CHANGES.contains(change)) {
+            problems.add("trigger.score", "unknown score change '" + change + "'; known: "
+                    + sorted(JourneyDefinition.SCORE_CHANGES));
+            return Optional.empty();
+        }
+        Optional<String> to = Optional.empty();
+        Optional<String> from = Optional.empty();
+        if (change.equals("lifecycle-stage")) {
+            to = stage(t.path("to"), "trigger.to", problems, true);
+            from = stage(t.path("from"), "trigger.from", problems, false);
+            if (to.isEmpty()) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(new JourneyDefinition.ScoreChange(change, to, from));
+    }
+
+    private Optional<String> stage(JsonNode value, String path, Problems problems, boolean required) {
+        if (value.isMissingNode() && !required) {
+            return Optional.empty();
+        }
+        String stage = value.asString("").toLowerCase(java.util.Locale.ROOT);
+        if (!STAGES.contains(stage)) {
+            problems.add(path, "unknown lifecycle stage '" + value.asString("") + "'; known: " + sorted(STAGES));
+            return Optional.empty();
+        }
+        return Optional.of(stage);
     }
 
     private JourneyDefinition.Reentry reentry(JsonNode r, Problems problems) {
@@ -211,8 +265,26 @@ class JourneyDefinitions {
                 problems.add(path + ".type", "unknown step type '" + type + "'; known: " + sorted(STEP_TYPES));
                 continue;
             }
-            Optional<Duration> duration = type.equals("wait") ? duration(s.path("duration"), path + ".duration",
-                    problems, true) : Optional.empty();
+            Optional<Duration> duration = Optional.empty();
+            Optional<String> until = Optional.empty();
+            Optional<JourneyDefinition.Condition> awaited = Optional.empty();
+            if (type.equals("wait") && s.has("until")) {
+                until = Optional.of(s.path("until").asString(""));
+                if (!until.get().equals(JourneyDefinition.BEST_SEND_TIME)) {
+                    try {
+                        LocalTime.parse(until.get());
+                    } catch (DateTimeParseException e) {
+                        problems.add(path + ".until", "'" + until.get() + "' is neither a time of day (HH:mm) nor \""
+                                + JourneyDefinition.BEST_SEND_TIME + "\"");
+                    }
+                }
+            } else if (type.equals("wait") && s.has("event")) {
+                awaited = eventType(s.path("event").asString(""), path + ".event", problems)
+                        .map(e -> new JourneyDefinition.Condition(Optional.of(e), Optional.empty(), Optional.empty()));
+                duration = duration(s.path("timeout"), path + ".timeout", problems, true);
+            } else if (type.equals("wait")) {
+                duration = duration(s.path("duration"), path + ".duration", problems, true);
+            }
             Optional<String> template = Optional.empty();
             Map<String, String> variables = new LinkedHashMap<>();
             if (type.equals("send") && checkTemplates) {
@@ -223,7 +295,7 @@ class JourneyDefinitions {
                     s.path("variables").properties().forEach(e -> variables.put(e.getKey(), e.getValue().asString()));
                 }
             }
-            Optional<JourneyDefinition.Condition> condition = Optional.empty();
+            Optional<JourneyDefinition.Condition> condition = awaited;
             if (type.equals("branch")) {
                 condition = condition(s.path("condition"), path + ".condition", problems);
                 if (!s.has("then") && !s.has("else")) {
@@ -253,7 +325,7 @@ class JourneyDefinitions {
                 }
             }
             steps.add(new JourneyDefinition.Step(id, type, optionalText(s, "next"), duration, template, variables,
-                    condition, optionalText(s, "then"), optionalText(s, "else"), List.copyOf(branches), tag));
+                    condition, optionalText(s, "then"), optionalText(s, "else"), List.copyOf(branches), tag, until));
         }
         return steps;
     }

@@ -60,9 +60,14 @@ class JourneyEngine {
     private final JourneyProperties settings;
     private final RapportProperties rapport;
     private final ObjectMapper json;
+    private final io.rapport.segment.BehaviourWindows behaviour;
+    private final io.rapport.segment.Tags tags;
 
     JourneyEngine(DSLContext db, Clock clock, Journeys journeys, JourneyTimers timers, Outbox outbox,
-                  CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json) {
+                  CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json,
+                  io.rapport.segment.BehaviourWindows behaviour, io.rapport.segment.Tags tags) {
+        this.behaviour = behaviour;
+        this.tags = tags;
         this.db = db;
         this.clock = clock;
         this.journeys = journeys;
@@ -166,6 +171,75 @@ class JourneyEngine {
                 afterEntry(signal, exits.contains(type), goals.contains(type));
             }
         }
+        countTriggers(active, signals, now);
+    }
+
+    /**
+     * Count thresholds ("viewed the same product more than 5 times in 7 days"): per journey, customer and product of
+     * this batch, the count over the window ending on the day of the batch's latest such event, read from the
+     * segment module's behaviour counters (already holding this batch: they are written earlier in this
+     * transaction). The journey is entered only when this batch carried the count across the threshold, so further
+     * views do not enter again; dropping back under and crossing later is a new crossing (re-entry rules apply).
+     */
+    private void countTriggers(List<Map.Entry<Journeys.Journey, JourneyDefinition>> active, List<Signal> signals,
+                               Instant now) {
+        for (var j : active) {
+            JourneyDefinition.Trigger trigger = j.getValue().trigger();
+            if (!trigger.type().equals("count") || trigger.count().isEmpty()) {
+                continue;
+            }
+            JourneyDefinition.CountThreshold threshold = trigger.count().get();
+            long days = trigger.within().orElseThrow().toDays();
+            Map<String, List<Signal>> groups = new LinkedHashMap<>();
+            Map<String, Optional<String>> skus = new java.util.HashMap<>();
+            for (Signal signal : signals) {
+                if (signal.at().isBefore(now.minus(settings.maxEventAge()))
+                        || trigger.event().filter(signal.type()::equals).isEmpty() || !matches(trigger, signal)) {
+                    continue;
+                }
+                Optional<String> sku = threshold.per().equals("sku") ? sku(signal) : Optional.empty();
+                if (threshold.per().equals("sku") && sku.isEmpty()) {
+                    continue; // an event about no product counts towards no product
+                }
+                String group = signal.customerId() + "|" + sku.orElse("");
+                groups.computeIfAbsent(group, g -> new ArrayList<>()).add(signal);
+                skus.put(group, sku);
+            }
+            for (var group : groups.entrySet()) {
+                List<Signal> batch = group.getValue();
+                LocalDate last = batch.stream().map(s -> s.at().atZone(rapport.timeZone()).toLocalDate())
+                        .max(LocalDate::compareTo).orElseThrow();
+                LocalDate first = last.minusDays(days - 1);
+                long customerId = batch.getFirst().customerId();
+                Optional<String> sku = skus.get(group.getKey());
+                int total = behaviour.count(customerId, trigger.event().orElseThrow(), sku, first, last);
+                long fromBatch = batch.stream().map(s -> s.at().atZone(rapport.timeZone()).toLocalDate())
+                        .filter(d -> !d.isBefore(first)).count();
+                if (total > threshold.moreThan() && total - fromBatch <= threshold.moreThan()) {
+                    enrol(j.getKey(), j.getValue(), customerId,
+                            "count:" + trigger.event().get() + ":" + sku.orElse("all") + ":" + last);
+                }
+            }
+        }
+    }
+
+    /** The product an event is about: its {@code sku} or {@code product_id} property (as the counters read it). */
+    private Optional<String> sku(Signal signal) {
+        if (signal.propertiesJson() == null || signal.propertiesJson().isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode properties = json.readTree(signal.propertiesJson());
+            for (String name : List.of("sku", "product_id")) {
+                JsonNode value = properties.get(name);
+                if (value != null && (value.isString() || value.isNumber()) && !value.asString().isBlank()) {
+                    return Optional.of(value.asString());
+                }
+            }
+        } catch (tools.jackson.core.JacksonException notJson) {
+            // counted without a product, as the counters do
+        }
+        return Optional.empty();
     }
 
     private boolean matches(JourneyDefinition.Trigger trigger, Signal signal) {
@@ -201,6 +275,9 @@ class JourneyEngine {
             if ("active".equals(instance.get(I_STATUS))) {
                 remember(id, signal.type());
             }
+            if ("active".equals(instance.get(I_STATUS)) && awaitable(definition, signal.type())) {
+                awaitedEventCame(id, instance.get(I_JOURNEY), signal);
+            }
             if (mayConvert && instance.get(I_CONVERTED) == null && definition.goal().isPresent()
                     && definition.goal().get().event().equals(signal.type())
                     && !instance.get(I_ENTERED).plus(definition.goal().get().within()).isBefore(at)) {
@@ -211,6 +288,11 @@ class JourneyEngine {
                 finish(id, "exited", "exit:" + signal.type());
             }
         }
+    }
+
+    private static boolean awaitable(JourneyDefinition definition, String type) {
+        return definition.steps().stream().anyMatch(step -> step.type().equals("wait")
+                && step.condition().flatMap(JourneyDefinition.Condition::event).filter(type::equals).isPresent());
     }
 
     private void remember(long instanceId, String fact) {
@@ -271,6 +353,53 @@ class JourneyEngine {
         return enrolled;
     }
 
+    /** The repurchase probability fell below the scoring threshold: {@code score} triggers on that enrol. */
+    @EventListener
+    @Transactional
+    public void on(io.rapport.scoring.RepurchaseProbabilityFell fell) {
+        scoreChanged(fell.customerId(), "repurchase-probability-fell", Optional.empty(), Optional.empty(),
+                "score:repurchase-probability-fell:" + fell.asOf());
+    }
+
+    /** The stored churn risk (model or fallback) rose past its threshold. */
+    @EventListener
+    @Transactional
+    public void on(io.rapport.scoring.ChurnRiskCrossed crossed) {
+        scoreChanged(crossed.customerId(), "churn-risk-crossed", Optional.empty(), Optional.empty(),
+                "score:churn-risk-crossed:" + crossed.asOf());
+    }
+
+    /** A scoring run moved the customer to another lifecycle stage ("becomes dormant"). */
+    @EventListener
+    @Transactional
+    public void on(io.rapport.scoring.LifecycleStageChanged changed) {
+        String to = changed.to().name().toLowerCase(java.util.Locale.ROOT);
+        scoreChanged(changed.customerId(), "lifecycle-stage", Optional.of(to),
+                Optional.of(changed.from().name().toLowerCase(java.util.Locale.ROOT)),
+                "score:lifecycle-stage:" + to + ":" + changed.asOf());
+    }
+
+    /**
+     * Enrols the customer in each active journey whose {@code score} trigger names this change; re-entry rules
+     * decide as for any trigger, and the entry key (change and as-of day) makes a repeated run of the same day enrol
+     * nobody twice under {@code always}.
+     */
+    private void scoreChanged(long customerId, String change, Optional<String> to, Optional<String> from,
+                              String entryKey) {
+        for (var j : journeys.active()) {
+            JourneyDefinition.Trigger trigger = j.getValue().trigger();
+            if (!trigger.type().equals("score") || trigger.score().isEmpty()) {
+                continue;
+            }
+            JourneyDefinition.ScoreChange wanted = trigger.score().get();
+            if (wanted.change().equals(change)
+                    && (wanted.to().isEmpty() || wanted.to().equals(to))
+                    && (wanted.from().isEmpty() || wanted.from().equals(from))) {
+                enrol(j.getKey(), j.getValue(), customerId, entryKey);
+            }
+        }
+    }
+
     /** Manual or API enrolment. */
     @Transactional
     public Optional<Long> enrolByHand(Journeys.Journey journey, long customerId, String key) {
@@ -327,7 +456,7 @@ class JourneyEngine {
         if (instance == null || !"active".equals(instance.get(I_STATUS)) || instance.get(I_SEQ) != seq) {
             return;
         }
-        db.update(INSTANCE).setNull(I_WAITING).where(I_ID.eq(instanceId)).execute();
+        db.update(INSTANCE).setNull(I_WAITING).setNull(I_AWAITING).where(I_ID.eq(instanceId)).execute();
         advance(instanceId);
     }
 
@@ -352,14 +481,23 @@ class JourneyEngine {
             String outcome = step.type();
             switch (step.type()) {
                 case "wait" -> {
-                    Instant until = clock.instant().plus(step.duration().orElseThrow());
+                    Instant until = waitUntil(step, customerId);
+                    Optional<String> awaited = step.condition().flatMap(JourneyDefinition.Condition::event);
+                    String awaiting = null;
+                    if (awaited.isPresent()) {
+                        // for the event the instance goes to 'then'; the timer (timeout) takes it to 'else'
+                        awaiting = awaited.get() + ">" + step.thenStep().or(() -> definition.following(step))
+                                .orElse("");
+                        next = step.elseStep().or(() -> definition.following(step));
+                    }
                     seq++;
                     db.update(INSTANCE).set(I_STEP, next.orElse(null)).set(I_SEQ, seq)
-                            .set(I_WAITING, until.atOffset(ZoneOffset.UTC))
+                            .set(I_WAITING, until.atOffset(ZoneOffset.UTC)).set(I_AWAITING, awaiting)
                             .set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC)).where(I_ID.eq(instanceId))
                             .execute();
-                    log(instanceId, journeyId, step.id(), "wait until " + until);
-                    if (next.isEmpty()) {
+                    log(instanceId, journeyId, step.id(), (awaiting == null ? "wait until " : "wait for "
+                            + awaited.get() + " until ") + until);
+                    if (next.isEmpty() && awaiting == null) {
                         finish(instanceId, "completed", null);
                     } else {
                         timers.resumeAt(instanceId, seq, until);
@@ -416,6 +554,59 @@ class JourneyEngine {
                     .set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC)).where(I_ID.eq(instanceId)).execute();
         }
         finish(instanceId, "completed", null);
+    }
+
+    /**
+     * When a wait step ends: after its duration (or timeout); at the next {@code until} local time of day in the
+     * customer's time zone (the brand's when the profile has none); or at the next hour of the customer's
+     * {@code best_send_hour} tag (an hour of the week in the brand's time zone, of which the hour of day is used:
+     * waiting up to a week for the weekday would delay more than it gains), else at
+     * {@code rapport.journey.default-send-time} in the customer's zone. A local time that does not exist that day
+     * (a daylight-saving gap) is taken as the same wall time after the shift; an ambiguous one as its first instant.
+     */
+    private Instant waitUntil(JourneyDefinition.Step step, long customerId) {
+        Instant now = clock.instant();
+        if (step.until().isEmpty()) {
+            return now.plus(step.duration().orElseThrow());
+        }
+        java.time.ZoneId customerZone = contacts.find(customerId).flatMap(CustomerContacts.Contact::timeZone)
+                .orElse(rapport.timeZone());
+        if (!step.until().get().equals(JourneyDefinition.BEST_SEND_TIME)) {
+            return nextLocal(now, java.time.LocalTime.parse(step.until().get()), customerZone);
+        }
+        Optional<Integer> bestHour = tags.value(customerId, "best_send_hour")
+                .filter(v -> v.matches("[a-z]{3}-[0-2][0-9]")).map(v -> Integer.parseInt(v.substring(4)))
+                .filter(h -> h < 24);
+        return bestHour.map(h -> nextLocal(now, java.time.LocalTime.of(h, 0), rapport.timeZone()))
+                .orElseGet(() -> nextLocal(now, settings.defaultSendTime(), customerZone));
+    }
+
+    /** The first instant at or after {@code now} whose wall time in {@code zone} is {@code time}. */
+    static Instant nextLocal(Instant now, java.time.LocalTime time, java.time.ZoneId zone) {
+        ZonedDateTime local = now.atZone(zone);
+        ZonedDateTime candidate = ZonedDateTime.of(local.toLocalDate(), time, zone);
+        if (candidate.toInstant().isBefore(now)) {
+            candidate = ZonedDateTime.of(local.toLocalDate().plusDays(1), time, zone);
+        }
+        return candidate.toInstant();
+    }
+
+    /** The awaited event of a wait with a timeout came: the instance goes on to the wait's 'then' now. */
+    private void awaitedEventCame(long instanceId, long journeyId, Signal signal) {
+        Record instance = db.select(I_STATUS, I_SEQ, I_AWAITING).from(INSTANCE).where(I_ID.eq(instanceId))
+                .forUpdate().fetchOne();
+        String awaiting = instance == null ? null : instance.get(I_AWAITING);
+        if (awaiting == null || !"active".equals(instance.get(I_STATUS))
+                || !awaiting.substring(0, awaiting.indexOf('>')).equals(signal.type())) {
+            return;
+        }
+        String then = awaiting.substring(awaiting.indexOf('>') + 1);
+        // a new sequence number: the timeout timer of the wait finds the instance moved on and does nothing
+        db.update(INSTANCE).set(I_STEP, then.isEmpty() ? null : then).set(I_SEQ, instance.get(I_SEQ) + 1)
+                .setNull(I_WAITING).setNull(I_AWAITING).set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC))
+                .where(I_ID.eq(instanceId)).execute();
+        log(instanceId, journeyId, "(" + signal.type() + ")", "awaited event came");
+        advance(instanceId);
     }
 
     private boolean holds(long instanceId, JourneyDefinition.Condition condition) {

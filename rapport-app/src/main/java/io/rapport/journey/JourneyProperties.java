@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param dateCheck        how often date triggers (birthdays) are evaluated
  * @param heartbeat        how often an instance marks the timers it is running as alive; a timer whose instance
  *                         missed six heartbeats (died) runs again on another instance
+ * @param defaultSendTime  a wait until the best send time waits until this local time of day (customer's time zone)
+ *                         for customers without a {@code best_send_hour} tag
  */
 @ConfigurationProperties("rapport.journey")
 public record JourneyProperties(
@@ -23,4 +25,5 @@ public record JourneyProperties(
         @DefaultValue("4") int threads,
         @DefaultValue("PT48H") Duration maxEventAge,
         @DefaultValue("PT1H") Duration dateCheck,
-        @DefaultValue("PT10S") Duration heartbeat) {}
+        @DefaultValue("PT10S") Duration heartbeat,
+        @DefaultValue("10:00") java.time.LocalTime defaultSendTime) {}

@@ -41,6 +41,7 @@ final class JourneyTables {
     static final Field<Integer> I_SEQ = field("journey_instance", "step_seq", Integer.class);
     static final Field<OffsetDateTime> I_WAITING = field("journey_instance", "waiting_until", OffsetDateTime.class);
     static final Field<String> I_SEEN = field("journey_instance", "seen_events", String.class);
+    static final Field<String> I_AWAITING = field("journey_instance", "awaiting", String.class);
     static final Field<OffsetDateTime> I_ENTERED = field("journey_instance", "entered_at", OffsetDateTime.class);
     static final Field<OffsetDateTime> I_UPDATED = field("journey_instance", "updated_at", OffsetDateTime.class);
     static final Field<OffsetDateTime> I_FINISHED = field("journey_instance", "finished_at", OffsetDateTime.class);

@@ -25,7 +25,7 @@ import tools.jackson.databind.ObjectMapper;
 public class Playbooks {
 
     /** The playbooks shipped with Rapport. */
-    public static final List<String> NAMES = List.of("abandoned-cart");
+    public static final List<String> NAMES = List.of("abandoned-cart", "viewed-often", "dormant-win-back");
 
     private static final Logger log = LoggerFactory.getLogger(Playbooks.class);
 

@@ -3,8 +3,11 @@ package io.rapport.scoring;
 import java.time.LocalDate;
 
 /**
- * A customer's repurchase probability (P(at least one purchase in the next {@code windowDays})) fell below the
- * threshold (default 20%) since the run before: the trigger of the "rescue" journeys. First scores publish nothing.
+ * A customer's stored churn risk (P(no purchase in the churn window)) rose from below {@code threshold} (default 0.5)
+ * in the run before to at least it in this one. Published once, on the crossing; first scores publish nothing.
+ *
+ * @param source {@code model} when this run's churn risk came from the trained churn model, {@code fallback} when
+ *               it is the BG/NBD estimate (see {@link ScoringRuns.Run#churnSource()})
  */
-public record ChurnRiskCrossed(long customerId, double previousProbability, double repurchaseProbability,
-                               double threshold, int windowDays, long runId, LocalDate asOf) {}
+public record ChurnRiskCrossed(long customerId, double previousRisk, double churnRisk, double threshold,
+                               String source, long runId, LocalDate asOf) {}

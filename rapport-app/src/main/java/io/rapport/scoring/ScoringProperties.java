@@ -11,7 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param repurchaseWindowDays    "repurchase probability" = P(at least one purchase in the next this-many days)
  * @param expectedPurchasesDays   horizon of the expected number of purchase days
  * @param churnWindowDays         churn risk = P(no purchase in the next this-many days)
- * @param riskThreshold           a repurchase probability falling below this publishes {@link ChurnRiskCrossed}
+ * @param repurchaseThreshold     a repurchase probability falling below this publishes {@link RepurchaseProbabilityFell}
+ * @param churnRiskThreshold      a churn risk rising to this or above publishes {@link ChurnRiskCrossed}
  * @param clvHorizonMonths        CLV horizon
  * @param monthlyDiscountRate     CLV discount per month
  * @param margin                  share of spend that is profit (1 values revenue)
@@ -31,7 +32,8 @@ public record ScoringProperties(
         @DefaultValue("90") int repurchaseWindowDays,
         @DefaultValue("365") int expectedPurchasesDays,
         @DefaultValue("180") int churnWindowDays,
-        @DefaultValue("0.2") double riskThreshold,
+        @DefaultValue("0.2") double repurchaseThreshold,
+        @DefaultValue("0.5") double churnRiskThreshold,
         @DefaultValue("12") int clvHorizonMonths,
         @DefaultValue("0.01") double monthlyDiscountRate,
         @DefaultValue("1.0") double margin,

@@ -30,7 +30,7 @@ import org.jooq.Cursor;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Record4;
+import org.jooq.Record5;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +47,8 @@ import tools.jackson.databind.ObjectMapper;
  * Scoring runs: one at a time, on demand or nightly. A run reads every active customer's summary in one pass, scores
  * them all ({@link ScoreCalculator}), writes one history row per customer in batches (progress is visible while it
  * does), then replaces the current scores with that run's rows in one set-based statement, and finally publishes
- * {@link LifecycleStageChanged}, {@link SpendTierChanged} and {@link ChurnRiskCrossed} for customers whose scores moved
- * since the run before.
+ * {@link LifecycleStageChanged}, {@link SpendTierChanged}, {@link RepurchaseProbabilityFell} and {@link ChurnRiskCrossed}
+ * for customers whose scores moved since the run before (each on the crossing only, never again while they stay).
  */
 @Service
 public class ScoringRuns {
@@ -233,7 +233,7 @@ public class ScoringRuns {
                     .set(R_CHURN_MODEL, churnResult.model().map(ChurnModelEvaluation::modelId).orElse(null))
                     .set(R_CHURN_NOTE, churnResult.note().map(ScoringRuns::clip).orElse(null))
                     .set(R_FINISHED, OffsetDateTime.now(clock)).where(R_ID.eq(id)).execute();
-            publish(id, asOf, in, scores, previous);
+            publish(id, asOf, in, scores, previous, churnResult.source());
             events.publishEvent(new ScoresRefreshed(id, asOf));
             log.info("scoring run {} as of {}: {} customers scored", id, asOf, in.size);
             usage.record(java.util.Arrays.stream(in.customerId, 0, in.size).boxed().toList(),
@@ -338,7 +338,8 @@ public class ScoringRuns {
     }
 
     /** The current scores before this run, sorted by customer id, for the change events. */
-    private record Previous(long[] ids, LifecycleStage[] stage, SpendTier[] tier, double[] repurchase, int size) {
+    private record Previous(long[] ids, LifecycleStage[] stage, SpendTier[] tier, double[] repurchase, double[] risk,
+                            int size) {
 
         int indexOf(long id) {
             return Arrays.binarySearch(ids, 0, size, id);
@@ -350,9 +351,12 @@ public class ScoringRuns {
         LifecycleStage[] stage = new LifecycleStage[1024];
         SpendTier[] tier = new SpendTier[1024];
         double[] repurchase = new double[1024];
+        double[] risk = new double[1024];
         int n = 0;
-        try (Cursor<Record4<Long, String, String, Double>> rows = db.select(currentColumn(CUSTOMER_ID, Long.class),
-                        currentColumn(STAGE, String.class), currentColumn(TIER, String.class), currentColumn(REPURCHASE, Double.class))
+        try (Cursor<Record5<Long, String, String, Double, Double>> rows = db.select(
+                        currentColumn(CUSTOMER_ID, Long.class), currentColumn(STAGE, String.class),
+                        currentColumn(TIER, String.class), currentColumn(REPURCHASE, Double.class),
+                        currentColumn(RISK, Double.class))
                 .from(CURRENT).orderBy(currentColumn(CUSTOMER_ID, Long.class)).fetchSize(5_000).fetchLazy()) {
             for (var row : rows) {
                 if (n == ids.length) {
@@ -360,20 +364,24 @@ public class ScoringRuns {
                     stage = Arrays.copyOf(stage, 2 * n);
                     tier = Arrays.copyOf(tier, 2 * n);
                     repurchase = Arrays.copyOf(repurchase, 2 * n);
+                    risk = Arrays.copyOf(risk, 2 * n);
                 }
                 ids[n] = row.value1();
                 stage[n] = LifecycleStage.valueOf(row.value2());
                 tier[n] = SpendTier.valueOf(row.value3());
                 repurchase[n] = row.value4() == null ? Double.NaN : row.value4();
+                risk[n] = row.value5() == null ? Double.NaN : row.value5();
                 n++;
             }
         }
-        return new Previous(ids, stage, tier, repurchase, n);
+        return new Previous(ids, stage, tier, repurchase, risk, n);
     }
 
-    private void publish(long runId, LocalDate asOf, ScoringInputs in, ScoreCalculator.Scores s, Previous before) {
+    private void publish(long runId, LocalDate asOf, ScoringInputs in, ScoreCalculator.Scores s, Previous before,
+                         String churnSource) {
         List<Object> changes = new ArrayList<>();
-        double threshold = settings.riskThreshold();
+        double threshold = settings.repurchaseThreshold();
+        double riskThreshold = settings.churnRiskThreshold();
         for (int i = 0; i < in.size; i++) {
             int k = before.indexOf(in.customerId[i]);
             if (k < 0) {
@@ -388,12 +396,25 @@ public class ScoringRuns {
             }
             double was = before.repurchase()[k];
             double now = s.repurchase[i];
+            // NaN (no estimate) on either side is no crossing: comparisons with NaN are false
             if (was >= threshold && now < threshold) {
-                changes.add(new ChurnRiskCrossed(customer, was, now, threshold, settings.repurchaseWindowDays(), runId,
-                        asOf));
+                changes.add(new RepurchaseProbabilityFell(customer, was, now, threshold,
+                        settings.repurchaseWindowDays(), runId, asOf));
+            }
+            double riskWas = before.risk()[k];
+            double riskNow = s.churnRisk[i];
+            if (riskWas < riskThreshold && riskNow >= riskThreshold) {
+                changes.add(new ChurnRiskCrossed(customer, riskWas, riskNow, riskThreshold, churnSource, runId, asOf));
             }
         }
-        changes.forEach(events::publishEvent);
+        for (Object change : changes) {
+            try {
+                events.publishEvent(change);
+            } catch (RuntimeException e) {
+                // a listener's failure (a journey) must not fail the run nor keep the other customers' changes back
+                log.warn("scoring run {}: a listener failed on {}", runId, change, e);
+            }
+        }
         if (!changes.isEmpty()) {
             log.info("scoring run {}: {} score change events published", runId, changes.size());
         }

@@ -157,6 +157,12 @@ public class Tags {
         return true;
     }
 
+    /** The current value of one stored tag of a customer (computed or manual, e.g. {@code best_send_hour}). */
+    public Optional<String> value(long customerId, String code) {
+        return db.select(CT_VALUE).from(CUSTOMER_TAG).where(CT_CUSTOMER.eq(customerId)).and(CT_TAG.eq(code))
+                .fetchOptional(CT_VALUE);
+    }
+
     /** A customer's tags now (rule tags from segment membership) and their history, newest first. */
     public CustomerTags of(long customerId) {
         Map<String, Tag> catalogue = new java.util.HashMap<>();

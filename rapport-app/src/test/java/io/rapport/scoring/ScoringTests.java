@@ -246,12 +246,52 @@ abstract class ScoringTests extends ServerTest {
                 });
         assertThat(published).filteredOn(e -> e instanceof SpendTierChanged c && c.customerId() == id)
                 .singleElement().satisfies(e -> assertThat(((SpendTierChanged) e).to()).isEqualTo(SpendTier.SILVER));
+        assertThat(published).filteredOn(e -> e instanceof RepurchaseProbabilityFell c && c.customerId() == id)
+                .singleElement().satisfies(e -> {
+                    var fell = (RepurchaseProbabilityFell) e;
+                    assertThat(fell.previousProbability()).isGreaterThanOrEqualTo(0.2);
+                    assertThat(fell.repurchaseProbability()).isLessThan(0.2)
+                            .isCloseTo(after.get("repurchaseProbability").asDouble(), within(1e-9));
+                    assertThat(fell.threshold()).isEqualTo(0.2);
+                    assertThat(fell.windowDays()).isEqualTo(90);
+                });
         assertThat(published).filteredOn(e -> e instanceof ChurnRiskCrossed c && c.customerId() == id)
+                .as("churn risk comes from the stored risk (here the BG/NBD fallback: 60 customers train no model)")
                 .singleElement().satisfies(e -> {
                     var crossed = (ChurnRiskCrossed) e;
-                    assertThat(crossed.previousProbability()).isGreaterThanOrEqualTo(0.2);
-                    assertThat(crossed.repurchaseProbability()).isLessThan(0.2);
+                    assertThat(crossed.previousRisk()).isLessThan(0.5)
+                            .isCloseTo(before.get("churnRisk").asDouble(), within(1e-9));
+                    assertThat(crossed.churnRisk()).isGreaterThanOrEqualTo(0.5)
+                            .isCloseTo(after.get("churnRisk").asDouble(), within(1e-9));
+                    assertThat(crossed.threshold()).isEqualTo(0.5);
+                    assertThat(crossed.source()).isEqualTo("fallback");
                 });
+    }
+
+    @Test
+    void should_publish_a_score_crossing_once_and_not_again_while_the_customer_stays_past_it() {
+        importOrders(population());
+        String regular = "stays." + source + "@example.com";
+        StringBuilder csv = new StringBuilder(ORDERS);
+        for (int month = 1; month <= 6; month++) {
+            csv.append(order(source + "-stays-" + month, regular, LocalDate.of(2025, month, 10), 300));
+        }
+        importOrders(csv.toString());
+        long id = customer(regular);
+        run(admin(), "2025-07-01");
+        run(admin(), "2026-09-30");
+        assertThat(published).filteredOn(e -> e instanceof RepurchaseProbabilityFell c && c.customerId() == id)
+                .hasSize(1);
+        assertThat(published).filteredOn(e -> e instanceof ChurnRiskCrossed c && c.customerId() == id).hasSize(1);
+        published.clear();
+
+        run(admin(), "2026-10-31");
+
+        JsonNode later = admin().get("/api/v1/customers/" + id + "/scores").json().get("current");
+        assertThat(later.get("repurchaseProbability").asDouble()).isLessThan(0.2);
+        assertThat(later.get("churnRisk").asDouble()).isGreaterThanOrEqualTo(0.5);
+        assertThat(published).noneMatch(e -> e instanceof RepurchaseProbabilityFell c && c.customerId() == id);
+        assertThat(published).noneMatch(e -> e instanceof ChurnRiskCrossed c && c.customerId() == id);
     }
 
     @Test
