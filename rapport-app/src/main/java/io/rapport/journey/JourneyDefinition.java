@@ -40,11 +40,20 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
      */
     public record Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement) {}
 
+    /** What a {@code points} or {@code coupon} step gives, through the loyalty module. */
+    public sealed interface Grant permits PointsGrant, CouponGrant {}
+
+    /** {@code points} non-qualifying points (they do not count towards tiers). */
+    public record PointsGrant(long points) implements Grant {}
+
+    /** A coupon of the loyalty catalogue's reward {@code reward}, issued without spending points. */
+    public record CouponGrant(String reward) implements Grant {}
+
     /** A step; which fields matter depends on {@code type}. */
     public record Step(String id, String type, Optional<String> next, Optional<Duration> duration,
                        Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
                        Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
-                       Optional<String> tag) {}
+                       Optional<String> tag, Optional<Grant> grant) {}
 
     public Optional<Step> step(String id) {
         return steps.stream().filter(s -> s.id().equals(id)).findFirst();

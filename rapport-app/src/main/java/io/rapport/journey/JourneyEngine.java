@@ -60,9 +60,12 @@ class JourneyEngine {
     private final JourneyProperties settings;
     private final RapportProperties rapport;
     private final ObjectMapper json;
+    private final StepActions actions;
 
     JourneyEngine(DSLContext db, Clock clock, Journeys journeys, JourneyTimers timers, Outbox outbox,
-                  CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json) {
+                  CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json,
+                  StepActions actions) {
+        this.actions = actions;
         this.db = db;
         this.clock = clock;
         this.journeys = journeys;
@@ -399,8 +402,10 @@ class JourneyEngine {
                     }
                     outcome = "to " + next.orElse("end");
                 }
-                // TODO(segment, issue 5): set the tag through the segment module's tag API when it lands
-                case "tag" -> outcome = "tag " + step.tag().orElseThrow() + " (recorded; tag API pending)";
+                case "tag", "untag" -> outcome = actions.tag(new StepActions.Visit(code, journeyId, instanceId, seq,
+                        customerId, step.id()), step.tag().orElseThrow(), step.type().equals("untag"));
+                case "points", "coupon" -> outcome = actions.grant(new StepActions.Visit(code, journeyId, instanceId,
+                        seq, customerId, step.id()), step.grant().orElseThrow());
                 case "goal" -> db.update(INSTANCE).set(I_CONVERTED, clock.instant().atOffset(ZoneOffset.UTC))
                         .where(I_ID.eq(instanceId)).and(I_CONVERTED.isNull()).execute();
                 case "exit" -> {
