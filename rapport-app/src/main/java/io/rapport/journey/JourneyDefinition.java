@@ -49,11 +49,18 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
     /** A coupon of the loyalty catalogue's reward {@code reward}, issued without spending points. */
     public record CouponGrant(String reward) implements Grant {}
 
+    /**
+     * A {@code task} step: a task of {@code kind} ({@code care-call}, {@code follow-up} ...) for the user
+     * {@code assignee}, or else for anyone with {@code role}, due {@code due} after the step.
+     */
+    public record StaffTask(String kind, String title, Optional<String> assignee, Optional<String> role,
+                            Duration due) {}
+
     /** A step; which fields matter depends on {@code type}. */
     public record Step(String id, String type, Optional<String> next, Optional<Duration> duration,
                        Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
                        Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
-                       Optional<String> tag, Optional<Grant> grant) {}
+                       Optional<String> tag, Optional<Grant> grant, Optional<StaffTask> task) {}
 
     public Optional<Step> step(String id) {
         return steps.stream().filter(s -> s.id().equals(id)).findFirst();

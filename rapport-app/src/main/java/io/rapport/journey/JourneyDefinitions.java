@@ -29,7 +29,7 @@ import tools.jackson.databind.ObjectMapper;
 class JourneyDefinitions {
 
     static final Set<String> STEP_TYPES = Set.of("wait", "send", "branch", "split", "tag", "goal", "exit",
-            "points", "coupon", "untag");
+            "points", "coupon", "untag", "task");
     static final Set<String> TRIGGER_TYPES = Set.of("event", "absence", "date", "manual");
 
     private final ObjectMapper json;
@@ -263,7 +263,8 @@ class JourneyDefinitions {
             }
             Optional<JourneyDefinition.Grant> grant = grant(s, type, path, problems, checkTemplates);
             steps.add(new JourneyDefinition.Step(id, type, optionalText(s, "next"), duration, template, variables,
-                    condition, optionalText(s, "then"), optionalText(s, "else"), List.copyOf(branches), tag, grant));
+                    condition, optionalText(s, "then"), optionalText(s, "else"), List.copyOf(branches), tag, grant,
+                    type.equals("task") ? staffTask(s, path, problems) : Optional.empty()));
         }
         return steps;
     }
@@ -302,6 +303,31 @@ class JourneyDefinitions {
             return Optional.of(new JourneyDefinition.CouponGrant(reward));
         }
         return Optional.empty();
+    }
+
+    /** A task step: kind, title, an assignee (a user name) or a role, and the time it is due after the step. */
+    private Optional<JourneyDefinition.StaffTask> staffTask(JsonNode s, String path, Problems problems) {
+        String kind = s.path("kind").asString("");
+        if (!kind.matches("[a-z][a-z0-9-]{0,39}")) {
+            problems.add(path + ".kind", "a task kind of 1-40 lower-case letters, digits or '-' is required "
+                    + "(e.g. care-call, follow-up)");
+        }
+        String title = s.path("title").asString("");
+        if (title.isBlank() || title.length() > 300) {
+            problems.add(path + ".title", "a title of 1-300 characters is required");
+        }
+        Optional<String> assignee = optionalText(s, "assignee").filter(a -> !a.isBlank());
+        Optional<String> role = optionalText(s, "role").map(r -> r.toUpperCase(java.util.Locale.ROOT));
+        if (assignee.isEmpty() && role.isEmpty()) {
+            problems.add(path + ".assignee", "a task needs an assignee (a user name) or a role");
+        }
+        if (role.isPresent() && java.util.Arrays.stream(io.rapport.platform.Role.values())
+                .noneMatch(r -> r.name().equals(role.get()))) {
+            problems.add(path + ".role", "unknown role '" + role.get() + "'; known: "
+                    + java.util.Arrays.toString(io.rapport.platform.Role.values()));
+        }
+        Optional<Duration> due = duration(s.path("due"), path + ".due", problems, true);
+        return due.map(d -> new JourneyDefinition.StaffTask(kind, title, assignee, role, d));
     }
 
     private Optional<String> sendStep(JsonNode s, String path, Map<String, String> variables, Problems problems) {

@@ -61,11 +61,13 @@ class JourneyEngine {
     private final RapportProperties rapport;
     private final ObjectMapper json;
     private final StepActions actions;
+    private final StaffTasks staffTasks;
 
     JourneyEngine(DSLContext db, Clock clock, Journeys journeys, JourneyTimers timers, Outbox outbox,
                   CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json,
-                  StepActions actions) {
+                  StepActions actions, StaffTasks staffTasks) {
         this.actions = actions;
+        this.staffTasks = staffTasks;
         this.db = db;
         this.clock = clock;
         this.journeys = journeys;
@@ -406,6 +408,8 @@ class JourneyEngine {
                         customerId, step.id()), step.tag().orElseThrow(), step.type().equals("untag"));
                 case "points", "coupon" -> outcome = actions.grant(new StepActions.Visit(code, journeyId, instanceId,
                         seq, customerId, step.id()), step.grant().orElseThrow());
+                case "task" -> outcome = staffTasks.open(new StepActions.Visit(code, journeyId, instanceId, seq,
+                        customerId, step.id()), step.task().orElseThrow());
                 case "goal" -> db.update(INSTANCE).set(I_CONVERTED, clock.instant().atOffset(ZoneOffset.UTC))
                         .where(I_ID.eq(instanceId)).and(I_CONVERTED.isNull()).execute();
                 case "exit" -> {
