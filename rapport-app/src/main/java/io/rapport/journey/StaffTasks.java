@@ -46,6 +46,9 @@ public class StaffTasks {
     static final Field<OffsetDateTime> T_DONE_AT = field("journey_staff_task", "done_at", OffsetDateTime.class);
     static final Field<OffsetDateTime> T_CREATED = field("journey_staff_task", "created_at", OffsetDateTime.class);
 
+    private static final List<Field<?>> COLUMNS = List.of(T_ID, T_STEP, T_CUSTOMER, T_KIND, T_TITLE, T_ASSIGNEE,
+            T_ROLE, T_DUE, T_STATUS, T_OUTCOME, T_DONE_BY, T_DONE_AT, T_CREATED, JourneyTables.J_CODE);
+
     public static final String OPEN = "open";
     public static final String DONE = "done";
 
@@ -95,14 +98,14 @@ public class StaffTasks {
         if (filter.overdue()) {
             condition = condition.and(T_STATUS.eq(OPEN)).and(T_DUE.lt(now));
         }
-        return db.select(TASK.fields()).select(JourneyTables.J_CODE).from(TASK).join(JourneyTables.JOURNEY)
+        return db.select(COLUMNS).from(TASK).join(JourneyTables.JOURNEY)
                 .on(JourneyTables.J_ID.eq(T_JOURNEY)).where(condition).orderBy(T_DUE, T_ID).limit(limit)
                 .fetch(r -> task(r, now));
     }
 
     public Task get(long id) {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-        return db.select(TASK.fields()).select(JourneyTables.J_CODE).from(TASK).join(JourneyTables.JOURNEY)
+        return db.select(COLUMNS).from(TASK).join(JourneyTables.JOURNEY)
                 .on(JourneyTables.J_ID.eq(T_JOURNEY)).where(T_ID.eq(id)).fetchOptional(r -> task(r, now))
                 .orElseThrow(() -> RapportException.notFound("staff-task", id));
     }
