@@ -61,16 +61,16 @@ abstract class JourneyMigrationTests extends JourneyTestBase {
                 .isLessThan(300);
         long early = customerByEmail(source + "-0@example.com");
         long late = customerByEmail(source + "-1@example.com");
-        for (String t : List.of("a", "b", "c")) {
+        for (String t : List.of("a", "b", "c", "d")) {
             template(source + "-" + t, "service", List.of(), t.toUpperCase());
         }
         String code = source + "-m";
-        saveJourney(code, definition("end", source + "-b"));
+        saveJourney(code, definition("end", source + "-d"));
         journeys.setStatus(code, "active");
         admin().postJson("/api/v1/journeys/" + code + "/enrolments", Map.of("customerId", early, "key", "1"));
         advance(Duration.ofHours(2), () -> dueTimers() == 0 && bodiesQuietly(source + "-0@example.com").size() == 2);
         admin().postJson("/api/v1/journeys/" + code + "/enrolments", Map.of("customerId", late, "key", "1"));
-        // early waits before 'end', late before 'mid'; version 2 replaces 'end' by 'finale' (message C)
+        // early waits before 'end' (message D), late before 'mid'; version 2 replaces 'end' by 'finale' (message C)
         saveJourney(code, definition("finale", source + "-c"));
 
         JsonNode dry = migrate(code, Map.of("end", "finale"), true);
@@ -89,7 +89,7 @@ abstract class JourneyMigrationTests extends JourneyTestBase {
         advance(Duration.ofHours(2), () -> dueTimers() == 0 && journeys.stats(code).byStatus().get("completed") == 1);
         advance(Duration.ofHours(2), () -> dueTimers() == 0 && journeys.stats(code).byStatus().get("completed") == 2);
         assertThat(bodies(source + "-0@example.com")).containsExactly("A", "B", "C");
-        assertThat(bodies(source + "-1@example.com")).containsExactly("A", "B", "B");
+        assertThat(bodies(source + "-1@example.com")).containsExactly("A", "B", "D");
     }
 
     @Test
