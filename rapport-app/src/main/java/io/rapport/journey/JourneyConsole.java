@@ -25,8 +25,11 @@ class JourneyConsole {
     private final Journeys journeys;
     private final JourneyDefinitions definitions;
     private final Playbooks playbooks;
+    private final JourneyMigrations migrations;
 
-    JourneyConsole(Journeys journeys, JourneyDefinitions definitions, Playbooks playbooks) {
+    JourneyConsole(Journeys journeys, JourneyDefinitions definitions, Playbooks playbooks,
+                   JourneyMigrations migrations) {
+        this.migrations = migrations;
         this.journeys = journeys;
         this.definitions = definitions;
         this.playbooks = playbooks;
@@ -58,6 +61,32 @@ class JourneyConsole {
     String status(@PathVariable String code, @RequestParam String status) {
         journeys.setStatus(code, status);
         return "redirect:/journeys/" + code;
+    }
+
+    /**
+     * The migration form: {@code steps} as {@code old=new} pairs separated by commas or new lines; the dry-run
+     * button counts, the migrate button moves.
+     */
+    @PostMapping("/journeys/{code}/migrations")
+    @PreAuthorize(JourneyController.MAY_WRITE)
+    String migrate(@PathVariable String code, @RequestParam int fromVersion, @RequestParam int toVersion,
+                   @RequestParam(defaultValue = "") String steps, @RequestParam(defaultValue = "false") boolean dryRun,
+                   RedirectAttributes redirect) {
+        Map<String, String> mapping = new LinkedHashMap<>();
+        for (String pair : steps.split("[,\\n]")) {
+            String[] parts = pair.split("=", 2);
+            if (parts.length == 2 && !parts[0].isBlank()) {
+                mapping.put(parts[0].strip(), parts[1].strip());
+            }
+        }
+        try {
+            redirect.addFlashAttribute("migration", migrations.migrate(code,
+                    new JourneyMigrations.Request(fromVersion, toVersion, mapping, dryRun), Actor.current()));
+        } catch (RapportException invalid) {
+            redirect.addFlashAttribute("migrationProblem", invalid.field().orElse("") + ": " + invalid.getMessage());
+        }
+        redirect.addFlashAttribute("migrationSteps", steps);
+        return "redirect:/journeys/" + code + "#migration";
     }
 
     @PostMapping("/journeys/{code}")
@@ -98,7 +127,13 @@ class JourneyConsole {
                 case "branch" -> step.condition().map(c -> c.event().map(e -> "did " + e)
                         .orElse(c.messageStep().orElse("") + " " + c.engagement().orElse(""))).orElse("");
                 case "split" -> step.branches().stream().map(b -> b.weight() + "→" + b.next()).toList().toString();
-                case "tag" -> step.tag().orElse("");
+                case "tag", "untag" -> step.tag().orElse("");
+                case "points", "coupon" -> step.grant().map(g -> switch (g) {
+                    case JourneyDefinition.PointsGrant p -> Long.toString(p.points());
+                    case JourneyDefinition.CouponGrant c -> c.reward();
+                }).orElse("");
+                case "task" -> step.task().map(t -> t.kind() + " · " + t.assignee().or(t::role).orElse("")
+                        + " · " + t.due()).orElse("");
                 default -> "";
             };
             switch (step.type()) {

@@ -24,8 +24,10 @@ class JourneyController {
     private final Journeys journeys;
     private final JourneyEngine engine;
     private final Playbooks playbooks;
+    private final JourneyMigrations migrations;
 
-    JourneyController(Journeys journeys, JourneyEngine engine, Playbooks playbooks) {
+    JourneyController(Journeys journeys, JourneyEngine engine, Playbooks playbooks, JourneyMigrations migrations) {
+        this.migrations = migrations;
         this.journeys = journeys;
         this.engine = engine;
         this.playbooks = playbooks;
@@ -86,6 +88,16 @@ class JourneyController {
     List<Map<String, Object>> instances(@PathVariable String code, @RequestParam Optional<Long> customerId,
                                         @RequestParam(defaultValue = "100") int limit) {
         return engine.instances(journeys.head(code).id(), customerId, Math.min(Math.max(limit, 1), 1000));
+    }
+
+    /**
+     * Moves customers waiting on one version to another (step ids mapped old → new); {@code dryRun} counts first.
+     * 400 {@code invalid-migration} naming the version or the step that does not exist.
+     */
+    @PostMapping("/api/v1/journeys/{code}/migrations")
+    @PreAuthorize(MAY_WRITE)
+    JourneyMigrations.Result migrate(@PathVariable String code, @RequestBody JourneyMigrations.Request body) {
+        return migrations.migrate(code, body, Actor.current());
     }
 
     @GetMapping("/api/v1/journeys/{code}/stats")

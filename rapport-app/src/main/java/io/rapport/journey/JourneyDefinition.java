@@ -67,6 +67,22 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
      */
     public record Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement) {}
 
+    /** What a {@code points} or {@code coupon} step gives, through the loyalty module. */
+    public sealed interface Grant permits PointsGrant, CouponGrant {}
+
+    /** {@code points} non-qualifying points (they do not count towards tiers). */
+    public record PointsGrant(long points) implements Grant {}
+
+    /** A coupon of the loyalty catalogue's reward {@code reward}, issued without spending points. */
+    public record CouponGrant(String reward) implements Grant {}
+
+    /**
+     * A {@code task} step: a task of {@code kind} ({@code care-call}, {@code follow-up} ...) for the user
+     * {@code assignee}, or else for anyone with {@code role}, due {@code due} after the step.
+     */
+    public record StaffTask(String kind, String title, Optional<String> assignee, Optional<String> role,
+                            Duration due) {}
+
     /**
      * A step; which fields matter depends on {@code type}. A {@code wait} waits a {@code duration}; or
      * {@code until} a local time of day ({@code 09:30}, the customer's time zone) or {@code best-send-time}; or for
@@ -76,16 +92,7 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
     public record Step(String id, String type, Optional<String> next, Optional<Duration> duration,
                        Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
                        Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
-                       Optional<String> tag, Optional<String> until) {
-
-        public Step(String id, String type, Optional<String> next, Optional<Duration> duration,
-                    Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
-                    Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
-                    Optional<String> tag) {
-            this(id, type, next, duration, template, variables, condition, thenStep, elseStep, branches, tag,
-                    Optional.empty());
-        }
-    }
+                       Optional<String> tag, Optional<Grant> grant, Optional<StaffTask> task, Optional<String> until) {}
 
     /** The {@code until} of a wait for the customer's best send time. */
     public static final String BEST_SEND_TIME = "best-send-time";

@@ -1,6 +1,8 @@
 package io.rapport.journey;
 
 import io.rapport.channel.MessageTemplates;
+import io.rapport.loyalty.Rewards;
+import io.rapport.segment.Tags;
 import io.rapport.platform.RapportException;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -26,7 +28,8 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 class JourneyDefinitions {
 
-    static final Set<String> STEP_TYPES = Set.of("wait", "send", "branch", "split", "tag", "goal", "exit");
+    static final Set<String> STEP_TYPES = Set.of("wait", "send", "branch", "split", "tag", "goal", "exit",
+            "points", "coupon", "untag", "task");
     static final Set<String> TRIGGER_TYPES = Set.of("event", "absence", "date", "manual", "score",
             "count");
     /** Lifecycle stages a {@code lifecycle-stage} score trigger may name (scoring's LifecycleStage, lower case). */
@@ -34,10 +37,14 @@ class JourneyDefinitions {
 
     private final ObjectMapper json;
     private final MessageTemplates templates;
+    private final Tags tags;
+    private final Rewards rewards;
 
-    JourneyDefinitions(ObjectMapper json, MessageTemplates templates) {
+    JourneyDefinitions(ObjectMapper json, MessageTemplates templates, Tags tags, Rewards rewards) {
         this.json = json;
         this.templates = templates;
+        this.tags = tags;
+        this.rewards = rewards;
     }
 
     /** Problems found while reading: each with the path and a message. */
@@ -318,16 +325,81 @@ class JourneyDefinitions {
                 }
             }
             Optional<String> tag = Optional.empty();
-            if (type.equals("tag")) {
+            if (type.equals("tag") || type.equals("untag")) {
                 tag = Optional.of(s.path("tag").asString("")).filter(x -> x.matches("[a-z0-9_.:-]{1,60}"));
                 if (tag.isEmpty()) {
                     problems.add(path + ".tag", "a tag of 1-60 lower-case letters, digits, '_', '.', ':' or '-'");
+                } else if (checkTemplates) {
+                    manualTag(tag.get(), path + ".tag", problems);
                 }
             }
+            Optional<JourneyDefinition.Grant> grant = grant(s, type, path, problems, checkTemplates);
             steps.add(new JourneyDefinition.Step(id, type, optionalText(s, "next"), duration, template, variables,
-                    condition, optionalText(s, "then"), optionalText(s, "else"), List.copyOf(branches), tag, until));
+                    condition, optionalText(s, "then"), optionalText(s, "else"), List.copyOf(branches), tag, grant,
+                    type.equals("task") ? staffTask(s, path, problems) : Optional.empty(), until));
         }
         return steps;
+    }
+
+    /** A tag step writes a manual tag of the catalogue (rule and computed tags are Rapport's own to keep). */
+    private void manualTag(String code, String path, Problems problems) {
+        Optional<Tags.Tag> known = tags.catalogue().stream().filter(t -> t.code().equals(code)).findFirst();
+        if (known.isEmpty()) {
+            problems.add(path, "unknown tag '" + code + "'; create it in the tag catalogue first");
+        } else if (!known.get().kind().equals("manual")) {
+            problems.add(path, "tag '" + code + "' is a " + known.get().kind() + " tag; a journey may set only "
+                    + "manual tags");
+        }
+    }
+
+    /** {@code points}: a whole number of points from 1 to 1,000,000; {@code coupon}: a reward of the catalogue. */
+    private Optional<JourneyDefinition.Grant> grant(JsonNode s, String type, String path, Problems problems,
+                                                     boolean checkCatalogue) {
+        if (type.equals("points")) {
+            JsonNode points = s.path("points");
+            if (!points.isIntegralNumber() || points.asLong() < 1 || points.asLong() > 1_000_000) {
+                problems.add(path + ".points", "a whole number of points from 1 to 1000000 is required");
+                return Optional.empty();
+            }
+            return Optional.of(new JourneyDefinition.PointsGrant(points.asLong()));
+        }
+        if (type.equals("coupon")) {
+            String reward = s.path("reward").asString("");
+            if (reward.isBlank()) {
+                problems.add(path + ".reward", "the code of a reward of the loyalty catalogue is required");
+                return Optional.empty();
+            }
+            if (checkCatalogue && rewards.find(reward).isEmpty()) {
+                problems.add(path + ".reward", "unknown reward '" + reward + "'");
+            }
+            return Optional.of(new JourneyDefinition.CouponGrant(reward));
+        }
+        return Optional.empty();
+    }
+
+    /** A task step: kind, title, an assignee (a user name) or a role, and the time it is due after the step. */
+    private Optional<JourneyDefinition.StaffTask> staffTask(JsonNode s, String path, Problems problems) {
+        String kind = s.path("kind").asString("");
+        if (!kind.matches("[a-z][a-z0-9-]{0,39}")) {
+            problems.add(path + ".kind", "a task kind of 1-40 lower-case letters, digits or '-' is required "
+                    + "(e.g. care-call, follow-up)");
+        }
+        String title = s.path("title").asString("");
+        if (title.isBlank() || title.length() > 300) {
+            problems.add(path + ".title", "a title of 1-300 characters is required");
+        }
+        Optional<String> assignee = optionalText(s, "assignee").filter(a -> !a.isBlank());
+        Optional<String> role = optionalText(s, "role").map(r -> r.toUpperCase(java.util.Locale.ROOT));
+        if (assignee.isEmpty() && role.isEmpty()) {
+            problems.add(path + ".assignee", "a task needs an assignee (a user name) or a role");
+        }
+        if (role.isPresent() && java.util.Arrays.stream(io.rapport.platform.Role.values())
+                .noneMatch(r -> r.name().equals(role.get()))) {
+            problems.add(path + ".role", "unknown role '" + role.get() + "'; known: "
+                    + java.util.Arrays.toString(io.rapport.platform.Role.values()));
+        }
+        Optional<Duration> due = duration(s.path("due"), path + ".due", problems, true);
+        return due.map(d -> new JourneyDefinition.StaffTask(kind, title, assignee, role, d));
     }
 
     private Optional<String> sendStep(JsonNode s, String path, Map<String, String> variables, Problems problems) {

@@ -62,12 +62,17 @@ class JourneyEngine {
     private final ObjectMapper json;
     private final io.rapport.segment.BehaviourWindows behaviour;
     private final io.rapport.segment.Tags tags;
+    private final StepActions actions;
+    private final StaffTasks staffTasks;
 
     JourneyEngine(DSLContext db, Clock clock, Journeys journeys, JourneyTimers timers, Outbox outbox,
                   CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json,
-                  io.rapport.segment.BehaviourWindows behaviour, io.rapport.segment.Tags tags) {
+                  io.rapport.segment.BehaviourWindows behaviour, io.rapport.segment.Tags tags,
+                  StepActions actions, StaffTasks staffTasks) {
         this.behaviour = behaviour;
         this.tags = tags;
+        this.actions = actions;
+        this.staffTasks = staffTasks;
         this.db = db;
         this.clock = clock;
         this.journeys = journeys;
@@ -537,8 +542,12 @@ class JourneyEngine {
                     }
                     outcome = "to " + next.orElse("end");
                 }
-                // TODO(segment, issue 5): set the tag through the segment module's tag API when it lands
-                case "tag" -> outcome = "tag " + step.tag().orElseThrow() + " (recorded; tag API pending)";
+                case "tag", "untag" -> outcome = actions.tag(new StepActions.Visit(code, journeyId, instanceId, seq,
+                        customerId, step.id()), step.tag().orElseThrow(), step.type().equals("untag"));
+                case "points", "coupon" -> outcome = actions.grant(new StepActions.Visit(code, journeyId, instanceId,
+                        seq, customerId, step.id()), step.grant().orElseThrow());
+                case "task" -> outcome = staffTasks.open(new StepActions.Visit(code, journeyId, instanceId, seq,
+                        customerId, step.id()), step.task().orElseThrow());
                 case "goal" -> db.update(INSTANCE).set(I_CONVERTED, clock.instant().atOffset(ZoneOffset.UTC))
                         .where(I_ID.eq(instanceId)).and(I_CONVERTED.isNull()).execute();
                 case "exit" -> {

@@ -1,0 +1,98 @@
+package io.rapport.journey;
+
+import io.rapport.loyalty.Points;
+import io.rapport.loyalty.Rewards;
+import io.rapport.platform.Actor;
+import io.rapport.platform.RapportException;
+import io.rapport.segment.Tags;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Steps that act in other capabilities through their public APIs: points and coupons (loyalty), manual tags
+ * (segment). Each runs inside a savepoint of the journey's transaction: when the other module refuses (not a
+ * member, out of stock, a tag deleted since the journey was saved) its writes are rolled back to the savepoint,
+ * the refusal becomes the step's outcome, and the journey's own transaction (the stored event, the timer, the
+ * other steps) commits as if the step had simply had nothing to do.
+ */
+@Component
+class StepActions {
+
+    private static final Logger log = LoggerFactory.getLogger(StepActions.class);
+    /** The loyalty ledger's source of every journey grant. */
+    static final String SOURCE = "journey";
+
+    private final Points points;
+    private final Rewards rewards;
+    private final Tags tags;
+    private final TransactionTemplate savepoint;
+
+    StepActions(Points points, Rewards rewards, Tags tags, PlatformTransactionManager transactions) {
+        this.points = points;
+        this.rewards = rewards;
+        this.tags = tags;
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+    }
+
+    /**
+     * Where a step acts: the instance, the visit ({@code seq}: the step sequence, which only a wait moves on, so
+     * a step passed again after a wait is a new visit) and the step.
+     */
+    record Visit(String journey, long journeyId, long instanceId, int seq, long customerId, String step) {
+
+        /**
+         * The loyalty idempotency key of this visit: a re-run of the same visit (a timer that fired twice, an
+         * advance retried after a crash) finds the first grant and grants nothing.
+         */
+        String key() {
+            return "journey:" + journeyId + ":i" + instanceId + ":s" + seq + ":" + step;
+        }
+
+        Actor actor() {
+            return new Actor("journey:" + journey, false);
+        }
+    }
+
+    /** Grants points or issues a coupon; returns the step's outcome. */
+    String grant(Visit visit, JourneyDefinition.Grant grant) {
+        return refusable(visit, () -> switch (grant) {
+            case JourneyDefinition.PointsGrant p -> {
+                Points.Movement m = points.grant(visit.customerId(), p.points(), SOURCE, visit.key());
+                yield "points " + p.points() + (m.replayed() ? " already granted" : " granted");
+            }
+            case JourneyDefinition.CouponGrant c -> {
+                Rewards.Redemption r = rewards.issue(visit.customerId(), c.reward(), visit.key());
+                yield "coupon " + c.reward() + " " + r.coupon().code() + (r.replayed() ? " already issued" : " issued");
+            }
+        });
+    }
+
+    /** Sets ({@code remove} false) or removes a manual tag as the journey, so tag history names the journey. */
+    String tag(Visit visit, String tag, boolean remove) {
+        String reason = "journey " + visit.journey() + " step " + visit.step();
+        return refusable(visit, () -> {
+            if (remove) {
+                tags.remove(visit.customerId(), tag, reason, visit.actor());
+                return "untag " + tag;
+            }
+            tags.set(visit.customerId(), tag, "", reason, visit.actor());
+            return "tag " + tag;
+        });
+    }
+
+    private String refusable(Visit visit, Supplier<String> action) {
+        try {
+            return savepoint.execute(status -> action.get());
+        } catch (RapportException refused) {
+            log.info("Journey {} step {}: customer {}: {}", visit.journey(), visit.step(), visit.customerId(),
+                    refused.getMessage());
+            return "refused:" + refused.code();
+        }
+    }
+}
