@@ -484,6 +484,8 @@ class JourneyEngine {
             JourneyDefinition.Step step = definition.step(current.get()).orElseThrow();
             Optional<String> next = definition.following(step);
             String outcome = step.type();
+            // this pass over the step: grants, tags and tasks happen once per visit
+            var visit = new StepActions.Visit(code, journeyId, instanceId, seq, customerId, step.id());
             switch (step.type()) {
                 case "wait" -> {
                     Instant until = waitUntil(step, customerId);
@@ -542,12 +544,10 @@ class JourneyEngine {
                     }
                     outcome = "to " + next.orElse("end");
                 }
-                case "tag", "untag" -> outcome = actions.tag(new StepActions.Visit(code, journeyId, instanceId, seq,
-                        customerId, step.id()), step.tag().orElseThrow(), step.type().equals("untag"));
-                case "points", "coupon" -> outcome = actions.grant(new StepActions.Visit(code, journeyId, instanceId,
-                        seq, customerId, step.id()), step.grant().orElseThrow());
-                case "task" -> outcome = staffTasks.open(new StepActions.Visit(code, journeyId, instanceId, seq,
-                        customerId, step.id()), step.task().orElseThrow());
+                case "tag", "untag" -> outcome = actions.tag(visit, step.tag().orElseThrow(),
+                        step.type().equals("untag"));
+                case "points", "coupon" -> outcome = actions.grant(visit, step.grant().orElseThrow());
+                case "task" -> outcome = staffTasks.open(visit, step.task().orElseThrow());
                 case "goal" -> db.update(INSTANCE).set(I_CONVERTED, clock.instant().atOffset(ZoneOffset.UTC))
                         .where(I_ID.eq(instanceId)).and(I_CONVERTED.isNull()).execute();
                 case "exit" -> {
