@@ -20,6 +20,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param caps               marketing messages per customer per day and week (service messages are not capped)
  * @param gateways           HTTP gateways by channel ({@code sms}, {@code app-push}, {@code messaging},
  *                           {@code webhook})
+ * @param webhooks           endpoints of the brand's own systems that journey {@code webhook} steps call, by name
+ *                           ({@code rapport.channel.webhooks.crm.url}, {@code .secret}, {@code .timeout}), signed
+ *                           like the gateways
  */
 @ConfigurationProperties("rapport.channel")
 public record ChannelProperties(
@@ -29,10 +32,23 @@ public record ChannelProperties(
         @DefaultValue Dispatch dispatch,
         @DefaultValue QuietHours quietHours,
         @DefaultValue Caps caps,
-        Map<String, Gateway> gateways) {
+        Map<String, Gateway> gateways,
+        Map<String, Gateway> webhooks) {
 
+    @org.springframework.boot.context.properties.bind.ConstructorBinding
     public ChannelProperties {
         gateways = gateways == null ? Map.of() : Map.copyOf(gateways);
+        webhooks = webhooks == null ? Map.of() : Map.copyOf(webhooks);
+    }
+
+    public ChannelProperties(String from, String defaultLanguage, Duration dedupeWindow, Dispatch dispatch,
+                             QuietHours quietHours, Caps caps, Map<String, Gateway> gateways) {
+        this(from, defaultLanguage, dedupeWindow, dispatch, quietHours, caps, gateways, Map.of());
+    }
+
+    /** The webhook endpoint of that name, if configured. */
+    public Optional<Gateway> webhook(String name) {
+        return Optional.ofNullable(webhooks.get(name));
     }
 
     public Optional<Gateway> gateway(ChannelKind kind) {

@@ -22,6 +22,8 @@ import tools.jackson.databind.ObjectMapper;
  * {@code X-Rapport-Timestamp: <epoch seconds>}, {@code X-Rapport-Signature: sha256=<hex of HMAC(secret,
  * timestamp + "." + body)>}, and {@code Idempotency-Key: <dedupe key>} so a gateway can drop a repeated attempt.
  * 2xx is sent; 408, 429, 5xx, a timeout or a broken connection are retried; any other status is permanent.
+ * Calls of a configured webhook endpoint ({@link WebhookCall}: recipient {@code endpoint:<name>}) post their stored
+ * JSON as it is to {@code rapport.channel.webhooks.<name>}, signed the same way.
  */
 @Component
 class GatewayAdapter implements ChannelAdapter {
@@ -44,6 +46,15 @@ class GatewayAdapter implements ChannelAdapter {
 
     @Override
     public Optional<String> send(OutboundMessage message) throws SendFailure {
+        if (message.channel() == ChannelKind.WEBHOOK && message.recipient() != null
+                && message.recipient().startsWith(WebhookCall.RECIPIENT_PREFIX)) {
+            // a journey's webhook step: the stored JSON is the body, posted to the named endpoint
+            String endpoint = message.recipient().substring(WebhookCall.RECIPIENT_PREFIX.length());
+            ChannelProperties.Gateway target = settings.webhook(endpoint).orElseThrow(() ->
+                    SendFailure.transientFailure("no webhook endpoint configured as " + endpoint
+                            + " (rapport.channel.webhooks." + endpoint + ".url)", null));
+            return post(target, message.body(), message.dedupeKey());
+        }
         ChannelProperties.Gateway gateway = settings.gateway(message.channel()).orElseThrow(() ->
                 SendFailure.transientFailure("no gateway configured for " + message.channel().wire()
                         + " (rapport.channel.gateways." + message.channel().wire() + ".url)", null));
@@ -58,7 +69,12 @@ class GatewayAdapter implements ChannelAdapter {
         payload.put("language", message.language());
         payload.put("template", message.template());
         payload.put("attempt", message.attempt());
-        String body = json.writeValueAsString(payload);
+        return post(gateway, json.writeValueAsString(payload), message.dedupeKey());
+    }
+
+    /** One signed POST; 2xx is sent, 408, 429, 5xx and transport failures are retried, the rest is permanent. */
+    private Optional<String> post(ChannelProperties.Gateway gateway, String body, String idempotencyKey)
+            throws SendFailure {
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         String signature = "sha256=" + HexFormat.of().formatHex(Hmac.sha256(
                 gateway.secret() == null ? new byte[0] : gateway.secret().getBytes(StandardCharsets.UTF_8),
@@ -67,7 +83,7 @@ class GatewayAdapter implements ChannelAdapter {
                 .header("Content-Type", "application/json; charset=utf-8")
                 .header("X-Rapport-Timestamp", timestamp)
                 .header("X-Rapport-Signature", signature)
-                .header("Idempotency-Key", message.dedupeKey())
+                .header("Idempotency-Key", idempotencyKey)
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         HttpResponse<String> response;
         try {

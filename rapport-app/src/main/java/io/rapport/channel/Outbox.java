@@ -49,10 +49,12 @@ public class Outbox {
     private final UnsubscribeTokens unsubscribeLinks;
     private final MeterRegistry meters;
     private final OutboxDispatcher dispatcher;
+    private final tools.jackson.databind.ObjectMapper json;
 
     Outbox(DSLContext db, Clock clock, MessageTemplates templates, CustomerContacts contacts, SendGuards guards,
            ChannelProperties settings, RapportProperties rapport, UnsubscribeTokens unsubscribeLinks,
-           MeterRegistry meters, OutboxDispatcher dispatcher) {
+           MeterRegistry meters, OutboxDispatcher dispatcher, tools.jackson.databind.ObjectMapper json) {
+        this.json = json;
         this.db = db;
         this.clock = clock;
         this.templates = templates;
@@ -138,6 +140,51 @@ public class Outbox {
         }
         row.plannedAt = release;
         row.held = release.isAfter(now) ? "quiet-hours" : null;
+        return insert(row, "PENDING", null);
+    }
+
+    /**
+     * Queues a call of a configured webhook endpoint ({@link WebhookCall}) in the caller's transaction. 400
+     * {@code unknown-webhook-endpoint} when no endpoint of that name is configured, {@code unknown-customer}; like
+     * {@link #enqueue}, such a refusal writes nothing and leaves the caller's transaction usable. No quiet hours, caps
+     * or content de-duplication apply: it is not a message to the customer.
+     */
+    @Transactional(noRollbackFor = RapportException.class)
+    public SendOutcome call(WebhookCall call) {
+        if (call.dedupeKey() == null || call.dedupeKey().isBlank() || call.dedupeKey().length() > 200) {
+            throw RapportException.badRequest("invalid-send", "dedupeKey", "A dedupe key of 1-200 characters is needed");
+        }
+        Optional<SendOutcome> existing = find(call.dedupeKey());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        if (settings.webhook(call.endpoint()).isEmpty()) {
+            throw RapportException.badRequest("unknown-webhook-endpoint", "endpoint", "No webhook endpoint '"
+                    + call.endpoint() + "' (rapport.channel.webhooks." + call.endpoint() + ".url)");
+        }
+        CustomerContacts.Contact contact = contacts.find(call.customerId()).orElseThrow(() ->
+                RapportException.badRequest("unknown-customer", "customerId",
+                        "Customer " + call.customerId() + " does not exist"));
+        Map<String, Object> customer = new LinkedHashMap<>();
+        customer.put("id", contact.customerId());
+        if (call.masked()) {
+            new java.util.TreeMap<>(MessageTemplates.customerVariables(contact, true))
+                    .forEach((name, value) -> customer.put(name.substring("customer.".length()), value));
+        }
+        Map<String, Object> payload = new LinkedHashMap<>(call.fields());
+        payload.put("customer", customer);
+        Instant now = clock.instant();
+        payload.put("at", now.toString());
+        Row row = new Row(new SendRequest(call.dedupeKey(), contact.customerId(), null, Map.of(), call.origin()),
+                contact.customerId(), ChannelKind.WEBHOOK, call.purpose(), null,
+                WebhookCall.RECIPIENT_PREFIX + call.endpoint(), null, json.writeValueAsString(payload), now);
+        if (call.consentChannel().isPresent()) {
+            Optional<String> refused = guards.consent(contact.customerId(), call.consentChannel().get(),
+                    call.purpose());
+            if (refused.isPresent()) {
+                return suppress(row, refused.get());
+            }
+        }
         return insert(row, "PENDING", null);
     }
 

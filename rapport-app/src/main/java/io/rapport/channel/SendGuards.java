@@ -49,11 +49,16 @@ class SendGuards {
         if (channel.contactChannel().isEmpty()) {
             return Optional.empty();
         }
+        return consent(customerId, channel.contactChannel().get(), purpose);
+    }
+
+    /** Consent for the purpose on a contact channel (also one no message channel stands for: a phone call). */
+    Optional<String> consent(long customerId, io.rapport.privacy.ContactChannel channel, Purpose purpose) {
         ContactPolicy contactPolicy = policy.getIfAvailable();
         if (contactPolicy == null) {
             return Optional.of("no-consent-ledger");
         }
-        ContactDecision decision = contactPolicy.may(customerId, purpose, channel.contactChannel().get());
+        ContactDecision decision = contactPolicy.may(customerId, purpose, channel);
         return decision.allowed() ? Optional.empty() : Optional.of(decision.reason().orElse("no-consent"));
     }
 

@@ -24,15 +24,37 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
      * {@code score}: a scoring run's change of the customer's scores enrols ({@code score}). {@code count}: the
      * {@code event} (with filter) happening more than {@code count.moreThan} times within {@code within} (whole days
      * in the brand's time zone, from the segment module's behaviour counters) enrols once, when the count crosses it.
+     * {@code segment}: the customer entering (or leaving) a segment enrols ({@code segment}).
      */
     public record Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
                           Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at,
-                          Optional<ScoreChange> score, Optional<CountThreshold> count) {
+                          Optional<ScoreChange> score, Optional<CountThreshold> count,
+                          Optional<SegmentChange> segment) {
 
         public Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
                        Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at) {
             this(type, event, filter, missing, within, dateField, offsetDays, at, Optional.empty(), Optional.empty());
         }
+
+        public Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
+                       Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at,
+                       Optional<ScoreChange> score, Optional<CountThreshold> count) {
+            this(type, event, filter, missing, within, dateField, offsetDays, at, score, count, Optional.empty());
+        }
+    }
+
+    /**
+     * A segment change that enrols: the customer entering ({@code on = entry}) or leaving ({@code on = exit}) the
+     * segment {@code segmentId} (written in the definition as the segment's id or name).
+     */
+    public record SegmentChange(long segmentId, String on) {}
+
+    /**
+     * The {@code exitOn} entry of "the customer left segment {@code segmentId}" ({@code {"leftSegment": "VIP"}} in
+     * the definition).
+     */
+    public static String leftSegment(long segmentId) {
+        return "left-segment:" + segmentId;
     }
 
     /**
@@ -92,7 +114,42 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
     public record Step(String id, String type, Optional<String> next, Optional<Duration> duration,
                        Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
                        Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
-                       Optional<String> tag, Optional<Grant> grant, Optional<StaffTask> task, Optional<String> until) {}
+                       Optional<String> tag, Optional<Grant> grant, Optional<StaffTask> task, Optional<String> until,
+                       Optional<TaskOutcome> taskOutcome, Optional<Webhook> webhook) {
+
+        public Step(String id, String type, Optional<String> next, Optional<Duration> duration,
+                    Optional<String> template, Map<String, String> variables, Optional<Condition> condition,
+                    Optional<String> thenStep, Optional<String> elseStep, List<SplitBranch> branches,
+                    Optional<String> tag, Optional<Grant> grant, Optional<StaffTask> task, Optional<String> until) {
+            this(id, type, next, duration, template, variables, condition, thenStep, elseStep, branches, tag, grant,
+                    task, until, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /**
+     * A wait for the outcome of the staff task opened by the {@code task} step {@code taskStep}: an outcome that is
+     * {@code outcome} (or starts with it as a word, {@code "reached: will buy"}) goes to the wait's {@code then},
+     * any other outcome to its {@code else}, and the task's due time (or the wait's {@code timeout}, when given)
+     * passing first to {@code onTimeout} (default: {@code else}).
+     */
+    public record TaskOutcome(String taskStep, String outcome, Optional<String> onTimeout) {
+
+        /** Whether what staff wrote is this outcome: the same word(s), or starting with them followed by a non-letter. */
+        public boolean matches(String written) {
+            String text = written.strip().toLowerCase(java.util.Locale.ROOT);
+            String wanted = outcome.toLowerCase(java.util.Locale.ROOT);
+            return text.equals(wanted) || text.startsWith(wanted) && !Character.isLetterOrDigit(text.charAt(
+                    wanted.length()));
+        }
+    }
+
+    /**
+     * A {@code webhook} step: a signed POST to the configured endpoint {@code endpoint}
+     * ({@code rapport.channel.webhooks.<endpoint>}), through the outbox. {@code payload}: {@code id} (journey, step
+     * and customer id only) or {@code masked} (with the customer's masked name, city and birthday). Asked for
+     * consent for {@code purpose} on {@code consentChannel} when one is named (required for marketing).
+     */
+    public record Webhook(String endpoint, String payload, String purpose, Optional<String> consentChannel) {}
 
     /** The {@code until} of a wait for the customer's best send time. */
     public static final String BEST_SEND_TIME = "best-send-time";

@@ -29,9 +29,9 @@ import tools.jackson.databind.ObjectMapper;
 class JourneyDefinitions {
 
     static final Set<String> STEP_TYPES = Set.of("wait", "send", "branch", "split", "tag", "goal", "exit",
-            "points", "coupon", "untag", "task");
+            "points", "coupon", "untag", "task", "webhook");
     static final Set<String> TRIGGER_TYPES = Set.of("event", "absence", "date", "manual", "score",
-            "count");
+            "count", "segment");
     /** Lifecycle stages a {@code lifecycle-stage} score trigger may name (scoring's LifecycleStage, lower case). */
     static final Set<String> STAGES = Set.of("potential", "new", "active", "dormant", "churned");
 
@@ -39,8 +39,13 @@ class JourneyDefinitions {
     private final MessageTemplates templates;
     private final Tags tags;
     private final Rewards rewards;
+    private final io.rapport.segment.Segments segments;
+    private final io.rapport.channel.ChannelProperties channels;
 
-    JourneyDefinitions(ObjectMapper json, MessageTemplates templates, Tags tags, Rewards rewards) {
+    JourneyDefinitions(ObjectMapper json, MessageTemplates templates, Tags tags, Rewards rewards,
+                       io.rapport.segment.Segments segments, io.rapport.channel.ChannelProperties channels) {
+        this.segments = segments;
+        this.channels = channels;
         this.json = json;
         this.templates = templates;
         this.tags = tags;
@@ -84,7 +89,7 @@ class JourneyDefinitions {
         }
         Problems problems = new Problems();
         String name = text(root, "name", problems, "name").orElse("");
-        JourneyDefinition.Trigger trigger = trigger(root.path("trigger"), problems);
+        JourneyDefinition.Trigger trigger = trigger(root.path("trigger"), problems, checkTemplates);
         JourneyDefinition.Reentry reentry = reentry(root.path("reentry"), problems);
         int holdout = 10;
         if (root.has("holdoutPercent")) {
@@ -102,6 +107,11 @@ class JourneyDefinitions {
                 problems.add("exitOn", "must be a list of event types");
             } else {
                 for (int i = 0; i < exits.size(); i++) {
+                    if (exits.get(i).isObject()) {
+                        leftSegment(exits.get(i), "exitOn[" + i + "]", problems, checkTemplates)
+                                .ifPresent(exitOn::add);
+                        continue;
+                    }
                     eventType(exits.get(i).asString(""), "exitOn[" + i + "]", problems).ifPresent(exitOn::add);
                 }
             }
@@ -127,7 +137,7 @@ class JourneyDefinitions {
         return new JourneyDefinition(name, trigger, reentry, holdout, List.copyOf(exitOn), goal, steps);
     }
 
-    private JourneyDefinition.Trigger trigger(JsonNode t, Problems problems) {
+    private JourneyDefinition.Trigger trigger(JsonNode t, Problems problems, boolean checkCatalogues) {
         if (!t.isObject()) {
             problems.add("trigger", "a trigger object is required");
             return null;
@@ -202,8 +212,17 @@ class JourneyDefinitions {
                 count = Optional.of(new JourneyDefinition.CountThreshold(per, moreThan.asInt()));
             }
         }
+        Optional<JourneyDefinition.SegmentChange> segment = Optional.empty();
+        if (type.equals("segment")) {
+            String on = t.path("on").asString("entry");
+            if (!on.equals("entry") && !on.equals("exit")) {
+                problems.add("trigger.on", "must be \"entry\" or \"exit\"");
+            }
+            segment = segment(t.path("segment"), "trigger.segment", problems, checkCatalogues)
+                    .map(id -> new JourneyDefinition.SegmentChange(id, on));
+        }
         return new JourneyDefinition.Trigger(type, event, Map.copyOf(filter), missing, within, dateField, offsetDays,
-                at, score, count);
+                at, score, count, segment);
     }
 
     private Optional<JourneyDefinition.ScoreChange> scoreChange(JsonNode t, Problems problems) {
@@ -258,6 +277,10 @@ class JourneyDefinitions {
             return steps;
         }
         Set<String> ids = new HashSet<>();
+        boolean issuesCoupons = false;
+        for (JsonNode s : list) {
+            issuesCoupons |= s.path("type").asString("").equals("coupon");
+        }
         for (int i = 0; i < list.size(); i++) {
             JsonNode s = list.get(i);
             String path = "steps[" + i + "]";
@@ -275,7 +298,13 @@ class JourneyDefinitions {
             Optional<Duration> duration = Optional.empty();
             Optional<String> until = Optional.empty();
             Optional<JourneyDefinition.Condition> awaited = Optional.empty();
-            if (type.equals("wait") && s.has("until")) {
+            Optional<JourneyDefinition.TaskOutcome> taskOutcome = Optional.empty();
+            if (type.equals("wait") && s.has("task")) {
+                taskOutcome = taskOutcome(s, path, problems);
+                if (s.has("timeout")) {
+                    duration = duration(s.path("timeout"), path + ".timeout", problems, true);
+                }
+            } else if (type.equals("wait") && s.has("until")) {
                 until = Optional.of(s.path("until").asString(""));
                 if (!until.get().equals(JourneyDefinition.BEST_SEND_TIME)) {
                     try {
@@ -296,6 +325,7 @@ class JourneyDefinitions {
             Map<String, String> variables = new LinkedHashMap<>();
             if (type.equals("send") && checkTemplates) {
                 template = sendStep(s, path, variables, problems);
+                journeyVariables(variables, path, issuesCoupons, problems);
             } else if (type.equals("send")) {
                 template = Optional.of(s.path("template").asString(""));
                 if (s.path("variables").isObject()) {
@@ -336,7 +366,8 @@ class JourneyDefinitions {
             Optional<JourneyDefinition.Grant> grant = grant(s, type, path, problems, checkTemplates);
             steps.add(new JourneyDefinition.Step(id, type, optionalText(s, "next"), duration, template, variables,
                     condition, optionalText(s, "then"), optionalText(s, "else"), List.copyOf(branches), tag, grant,
-                    type.equals("task") ? staffTask(s, path, problems) : Optional.empty(), until));
+                    type.equals("task") ? staffTask(s, path, problems) : Optional.empty(), until, taskOutcome,
+                    type.equals("webhook") ? webhook(s, path, problems, checkTemplates) : Optional.empty()));
         }
         return steps;
     }
@@ -467,6 +498,13 @@ class JourneyDefinitions {
             check(s.next(), path + ".next", byId, problems);
             check(s.thenStep(), path + ".then", byId, problems);
             check(s.elseStep(), path + ".else", byId, problems);
+            if (s.taskOutcome().isPresent()) {
+                JourneyDefinition.TaskOutcome awaited = s.taskOutcome().get();
+                check(awaited.onTimeout(), path + ".onTimeout", byId, problems);
+                if (!byId.containsKey(awaited.taskStep()) || !byId.get(awaited.taskStep()).type().equals("task")) {
+                    problems.add(path + ".task", "'" + awaited.taskStep() + "' is not a task step");
+                }
+            }
             for (int j = 0; j < s.branches().size(); j++) {
                 check(Optional.of(s.branches().get(j).next()), path + ".branches[" + j + "].next", byId, problems);
                 out.add(s.branches().get(j).next());
@@ -582,5 +620,99 @@ class JourneyDefinitions {
 
     private static List<String> sorted(Set<String> values) {
         return values.stream().sorted().toList();
+    }
+
+    /**
+     * A segment named by its id (a number) or its name; unknown (or, by name, ambiguous) is a problem when saving.
+     * A stored definition whose segment was deleted or renamed since reads as segment -1, which nobody enters.
+     */
+    private Optional<Long> segment(JsonNode value, String path, Problems problems, boolean check) {
+        String text = value.asString("").strip();
+        if (value.isMissingNode() || text.isEmpty()) {
+            problems.add(path, "a segment (its id or name) is required");
+            return Optional.empty();
+        }
+        Optional<Long> id = value.isIntegralNumber() || text.matches("[0-9]{1,18}")
+                ? Optional.of(Long.parseLong(text)) : Optional.empty();
+        List<io.rapport.segment.Segments.View> known = segments.list();
+        List<Long> matching = known.stream().filter(v -> id.map(i -> v.id() == i).orElse(v.name().equals(text)))
+                .map(io.rapport.segment.Segments.View::id).toList();
+        if (matching.size() == 1) {
+            return Optional.of(matching.getFirst());
+        }
+        if (!check) {
+            return Optional.of(-1L);
+        }
+        problems.add(path, matching.isEmpty() ? "unknown segment '" + text + "'"
+                : "segment name '" + text + "' is used by segments " + matching + "; name it by id");
+        return Optional.empty();
+    }
+
+    /** An {@code exitOn} entry {@code {"leftSegment": "VIP"}}: the customer leaving the segment ends the journey. */
+    private Optional<String> leftSegment(JsonNode entry, String path, Problems problems, boolean check) {
+        if (!entry.has("leftSegment")) {
+            problems.add(path, "an exit condition is an event type or {\"leftSegment\": \"<segment>\"}");
+            return Optional.empty();
+        }
+        return segment(entry.get("leftSegment"), path + ".leftSegment", problems, check)
+                .map(JourneyDefinition::leftSegment);
+    }
+
+    /** A wait for a staff task's outcome: the task step, the outcome that leads to 'then', where a timeout leads. */
+    private static Optional<JourneyDefinition.TaskOutcome> taskOutcome(JsonNode s, String path, Problems problems) {
+        String task = s.path("task").asString("");
+        String outcome = s.path("outcome").asString("").strip();
+        if (outcome.isEmpty() || outcome.length() > 100) {
+            problems.add(path + ".outcome", "the outcome that leads to 'then' is required (e.g. \"reached\")");
+            return Optional.empty();
+        }
+        return Optional.of(new JourneyDefinition.TaskOutcome(task, outcome, optionalText(s, "onTimeout")));
+    }
+
+    /** Send variables may use what earlier steps stored with the customer's instance ({@code {{coupon.code}}}). */
+    private static void journeyVariables(Map<String, String> variables, String path, boolean issuesCoupons,
+                                         Problems problems) {
+        for (var entry : variables.entrySet()) {
+            for (String name : JourneyVariables.references(entry.getValue())) {
+                if (!JourneyVariables.NAMES.contains(name)) {
+                    problems.add(path + ".variables." + entry.getKey(), "unknown journey variable '" + name
+                            + "'; known: " + JourneyVariables.NAMES);
+                } else if (name.startsWith("coupon.") && !issuesCoupons) {
+                    problems.add(path + ".variables." + entry.getKey(), "'" + name + "' needs a coupon step in "
+                            + "the journey");
+                }
+            }
+        }
+    }
+
+    /** A webhook step: a configured endpoint, the payload ({@code id} or {@code masked}), purpose and consent. */
+    private Optional<JourneyDefinition.Webhook> webhook(JsonNode s, String path, Problems problems, boolean check) {
+        String endpoint = s.path("endpoint").asString("");
+        if (endpoint.isBlank()) {
+            problems.add(path + ".endpoint", "the name of a configured webhook endpoint is required "
+                    + "(rapport.channel.webhooks.<name>)");
+        } else if (check && channels.webhook(endpoint).isEmpty()) {
+            problems.add(path + ".endpoint", "no webhook endpoint '" + endpoint + "' is configured; known: "
+                    + channels.webhooks().keySet().stream().sorted().toList());
+        }
+        String payload = s.path("payload").asString("id");
+        if (!payload.equals("id") && !payload.equals("masked")) {
+            problems.add(path + ".payload", "must be \"id\" (ids only) or \"masked\" (with masked personal data)");
+        }
+        String purpose = s.path("purpose").asString("service");
+        if (!purpose.equals("service") && !purpose.equals("marketing")) {
+            problems.add(path + ".purpose", "must be \"service\" or \"marketing\"");
+        }
+        Optional<String> consent = optionalText(s, "consentChannel").map(c -> c.toUpperCase(java.util.Locale.ROOT)
+                .replace('-', '_'));
+        if (consent.isPresent() && java.util.Arrays.stream(io.rapport.privacy.ContactChannel.values())
+                .noneMatch(c -> c.name().equals(consent.get()))) {
+            problems.add(path + ".consentChannel", "unknown channel '" + s.path("consentChannel").asString("")
+                    + "'; known: " + java.util.Arrays.toString(io.rapport.privacy.ContactChannel.values()));
+        } else if (consent.isEmpty() && purpose.equals("marketing")) {
+            problems.add(path + ".consentChannel", "a marketing webhook needs the channel whose marketing consent "
+                    + "the customer must have given (email, sms, app-push, messaging, phone)");
+        }
+        return Optional.of(new JourneyDefinition.Webhook(endpoint, payload, purpose, consent));
     }
 }

@@ -64,11 +64,15 @@ class JourneyEngine {
     private final io.rapport.segment.Tags tags;
     private final StepActions actions;
     private final StaffTasks staffTasks;
+    private final JourneyVariables variables;
+    private final WebhookSteps webhooks;
 
     JourneyEngine(DSLContext db, Clock clock, Journeys journeys, JourneyTimers timers, Outbox outbox,
                   CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json,
                   io.rapport.segment.BehaviourWindows behaviour, io.rapport.segment.Tags tags,
-                  StepActions actions, StaffTasks staffTasks) {
+                  StepActions actions, StaffTasks staffTasks, JourneyVariables variables, WebhookSteps webhooks) {
+        this.variables = variables;
+        this.webhooks = webhooks;
         this.behaviour = behaviour;
         this.tags = tags;
         this.actions = actions;
@@ -488,6 +492,15 @@ class JourneyEngine {
             var visit = new StepActions.Visit(code, journeyId, instanceId, seq, customerId, step.id());
             switch (step.type()) {
                 case "wait" -> {
+                    if (step.taskOutcome().isPresent()) {
+                        Optional<Optional<String>> decided = awaitTask(instanceId, journeyId, seq, definition, step);
+                        if (decided.isEmpty()) {
+                            return; // waiting for staff
+                        }
+                        next = decided.get();
+                        outcome = "task outcome: to " + next.orElse("end");
+                        break;
+                    }
                     Instant until = waitUntil(step, customerId);
                     Optional<String> awaited = step.condition().flatMap(JourneyDefinition.Condition::event);
                     String awaiting = null;
@@ -513,9 +526,16 @@ class JourneyEngine {
                 }
                 case "send" -> {
                     try {
+                        JourneyVariables.Filled filled = variables.fill(step.variables(), instanceId);
+                        if (filled.missing().isPresent()) {
+                            // e.g. the coupon step was refused (out of stock): no message without the code
+                            outcome = "skipped:no-" + filled.missing().get();
+                            break;
+                        }
                         SendOutcome sent = outbox.enqueue(new SendRequest(
                                 "journey:" + journeyId + ":v" + version + ":i" + instanceId + ":" + step.id(),
-                                customerId, step.template().orElseThrow(), step.variables(), origin(code, step.id())));
+                                customerId, step.template().orElseThrow(), filled.variables(),
+                                origin(code, step.id())));
                         outcome = sent.status().toLowerCase(java.util.Locale.ROOT)
                                 + sent.reason().map(r -> ":" + r).orElse("");
                     } catch (RapportException changedTemplate) {
@@ -546,7 +566,12 @@ class JourneyEngine {
                 }
                 case "tag", "untag" -> outcome = actions.tag(visit, step.tag().orElseThrow(),
                         step.type().equals("untag"));
-                case "points", "coupon" -> outcome = actions.grant(visit, step.grant().orElseThrow());
+                case "points", "coupon" -> {
+                    StepActions.Granted granted = actions.grant(visit, step.grant().orElseThrow());
+                    variables.put(instanceId, granted.variables());
+                    outcome = granted.outcome();
+                }
+                case "webhook" -> outcome = webhooks.call(visit, step.webhook().orElseThrow());
                 case "task" -> outcome = staffTasks.open(visit, step.task().orElseThrow());
                 case "goal" -> db.update(INSTANCE).set(I_CONVERTED, clock.instant().atOffset(ZoneOffset.UTC))
                         .where(I_ID.eq(instanceId)).and(I_CONVERTED.isNull()).execute();
@@ -610,12 +635,79 @@ class JourneyEngine {
             return;
         }
         String then = awaiting.substring(awaiting.indexOf('>') + 1);
-        // a new sequence number: the timeout timer of the wait finds the instance moved on and does nothing
-        db.update(INSTANCE).set(I_STEP, then.isEmpty() ? null : then).set(I_SEQ, instance.get(I_SEQ) + 1)
+        moveOn(instanceId, journeyId, instance.get(I_SEQ), then.isEmpty() ? Optional.empty() : Optional.of(then),
+                "(" + signal.type() + ")", "awaited event came");
+    }
+
+    /**
+     * Ends a wait before its timer: the instance goes to {@code next} now, with a new sequence number, so the wait's
+     * timeout timer that fires later finds it moved on and does nothing.
+     */
+    private void moveOn(long instanceId, long journeyId, int seq, Optional<String> next, String logStep,
+                        String outcome) {
+        db.update(INSTANCE).set(I_STEP, next.orElse(null)).set(I_SEQ, seq + 1)
                 .setNull(I_WAITING).setNull(I_AWAITING).set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC))
                 .where(I_ID.eq(instanceId)).execute();
-        log(instanceId, journeyId, "(" + signal.type() + ")", "awaited event came");
+        log(instanceId, journeyId, logStep, outcome);
         advance(instanceId);
+    }
+
+    /**
+     * A wait for a staff task's outcome. Already completed (or never opened: the task step was not passed): decided
+     * now, the step to go to is returned. Still open: the instance waits, {@code awaiting} {@code task:<id>><wait
+     * step>}, with its timer at the task's due time (or after the wait's own {@code timeout}) leading to
+     * {@code onTimeout} (default {@code else}); the completion moves it on ({@link #on(StaffTaskCompleted)}).
+     */
+    private Optional<Optional<String>> awaitTask(long instanceId, long journeyId, int seq,
+                                                 JourneyDefinition definition, JourneyDefinition.Step step) {
+        JourneyDefinition.TaskOutcome awaited = step.taskOutcome().orElseThrow();
+        Optional<String> then = step.thenStep().or(() -> definition.following(step));
+        Optional<String> otherwise = step.elseStep().or(() -> definition.following(step));
+        Optional<StaffTasks.Opened> task = staffTasks.latest(instanceId, awaited.taskStep());
+        if (task.isEmpty()) {
+            return Optional.of(otherwise);
+        }
+        if (task.get().outcome().isPresent()) {
+            return Optional.of(awaited.matches(task.get().outcome().get()) ? then : otherwise);
+        }
+        Instant until = step.duration().map(clock.instant()::plus).orElse(task.get().dueAt().toInstant());
+        Optional<String> timeout = awaited.onTimeout().or(() -> otherwise);
+        int next = seq + 1;
+        db.update(INSTANCE).set(I_STEP, timeout.orElse(null)).set(I_SEQ, next)
+                .set(I_WAITING, until.atOffset(ZoneOffset.UTC)).set(I_AWAITING, "task:" + task.get().id() + ">"
+                        + step.id()).set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC))
+                .where(I_ID.eq(instanceId)).execute();
+        log(instanceId, journeyId, step.id(), "wait for task " + task.get().id() + " until " + until);
+        timers.resumeAt(instanceId, next, until);
+        return Optional.empty();
+    }
+
+    /** Staff completed a task: an instance waiting for it goes to the wait's 'then' or 'else' by the outcome. */
+    @EventListener
+    void on(StaffTaskCompleted completed) {
+        Record instance = db.select(I_STATUS, I_SEQ, I_AWAITING, I_JOURNEY, I_VERSION).from(INSTANCE)
+                .where(I_ID.eq(completed.instanceId())).forUpdate().fetchOne();
+        String awaiting = instance == null ? null : instance.get(I_AWAITING);
+        String prefix = "task:" + completed.taskId() + ">";
+        if (awaiting == null || !awaiting.startsWith(prefix) || !"active".equals(instance.get(I_STATUS))) {
+            return;
+        }
+        JourneyDefinition definition = journeys.definition(instance.get(I_JOURNEY), instance.get(I_VERSION));
+        Optional<JourneyDefinition.Step> wait = definition.step(awaiting.substring(prefix.length()))
+                .filter(s -> s.taskOutcome().isPresent());
+        if (wait.isEmpty()) {
+            return; // migrated to a version without this wait: its timer goes on as mapped
+        }
+        JourneyDefinition.Step step = wait.get();
+        boolean matched = step.taskOutcome().get().matches(completed.outcome());
+        Optional<String> next = (matched ? step.thenStep() : step.elseStep()).or(() -> definition.following(step));
+        moveOn(completed.instanceId(), instance.get(I_JOURNEY), instance.get(I_SEQ), next, step.id(),
+                "task outcome " + (matched ? "then" : "else") + ": to " + next.orElse("end"));
+    }
+
+    /** Ends an active instance early ({@code exited}, with the reason): an exit condition held. */
+    void exit(long instanceId, String reason) {
+        finish(instanceId, "exited", reason);
     }
 
     private boolean holds(long instanceId, JourneyDefinition.Condition condition) {

@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                         missed six heartbeats (died) runs again on another instance
  * @param defaultSendTime  a wait until the best send time waits until this local time of day (customer's time zone)
  *                         for customers without a {@code best_send_hour} tag
+ * @param activeCacheTtl   how long the list of active journeys is kept in memory; a change on this server reloads
+ *                         it at once, a change on another server of a cluster is seen at the latest after this
+ *                         ({@code PT0S}: read on every delivery)
  */
 @ConfigurationProperties("rapport.journey")
 public record JourneyProperties(
@@ -26,4 +29,5 @@ public record JourneyProperties(
         @DefaultValue("PT48H") Duration maxEventAge,
         @DefaultValue("PT1H") Duration dateCheck,
         @DefaultValue("PT10S") Duration heartbeat,
-        @DefaultValue("10:00") java.time.LocalTime defaultSendTime) {}
+        @DefaultValue("10:00") java.time.LocalTime defaultSendTime,
+        @DefaultValue("PT5S") Duration activeCacheTtl) {}

@@ -35,12 +35,14 @@ public class Journeys {
     private final JourneyDefinitions definitions;
     private final Outbox outbox;
     private final Map<String, JourneyDefinition> parsed = new ConcurrentHashMap<>();
+    private final ActiveJourneys active;
 
-    Journeys(DSLContext db, Clock clock, JourneyDefinitions definitions, Outbox outbox) {
+    Journeys(DSLContext db, Clock clock, JourneyDefinitions definitions, Outbox outbox, JourneyProperties settings) {
         this.db = db;
         this.clock = clock;
         this.definitions = definitions;
         this.outbox = outbox;
+        this.active = new ActiveJourneys(this::loadActive, settings.activeCacheTtl());
     }
 
     /** A journey's head: its current version and status. */
@@ -93,6 +95,7 @@ public class Journeys {
         }
         db.insertInto(VERSION).set(V_JOURNEY, id).set(V_VERSION, version).set(V_DEFINITION, definitionJson)
                 .set(V_BY, by).set(V_CREATED, now).execute();
+        active.invalidate();
         return get(code);
     }
 
@@ -105,6 +108,7 @@ public class Journeys {
         Journey journey = head(code);
         db.update(JOURNEY).set(J_STATUS, status).set(J_UPDATED, clock.instant().atOffset(ZoneOffset.UTC))
                 .where(J_ID.eq(journey.id())).execute();
+        active.invalidate();
         return head(code);
     }
 
@@ -151,8 +155,15 @@ public class Journeys {
                                 "journey-version-not-found", "journey " + journeyId + " has no version " + version))));
     }
 
-    /** Active journeys with their current definitions. */
+    /**
+     * Active journeys with their current definitions, from memory (see {@link ActiveJourneys}: reloaded after a
+     * change on this server, at the latest {@code rapport.journey.active-cache-ttl} after a change on another).
+     */
     List<Map.Entry<Journey, JourneyDefinition>> active() {
+        return active.get();
+    }
+
+    private List<Map.Entry<Journey, JourneyDefinition>> loadActive() {
         return db.selectFrom(JOURNEY).where(J_STATUS.eq("active")).orderBy(J_ID).fetch(Journeys::journey).stream()
                 .map(j -> Map.entry(j, definition(j.id(), j.version()))).toList();
     }

@@ -54,10 +54,23 @@ public class StaffTasks {
 
     private final DSLContext db;
     private final Clock clock;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
-    StaffTasks(DSLContext db, Clock clock) {
+    StaffTasks(DSLContext db, Clock clock, org.springframework.context.ApplicationEventPublisher events) {
         this.db = db;
         this.clock = clock;
+        this.events = events;
+    }
+
+    /** The state of the task a journey waits for. */
+    record Opened(long id, String status, Optional<String> outcome, OffsetDateTime dueAt) {}
+
+    /** The latest task the instance's step {@code step} opened (a step passed again opens a new one). */
+    Optional<Opened> latest(long instanceId, String step) {
+        return db.select(T_ID, T_STATUS, T_OUTCOME, T_DUE).from(TASK).where(T_INSTANCE.eq(instanceId))
+                .and(T_STEP.eq(step)).orderBy(T_ID.desc()).limit(1)
+                .fetchOptional(r -> new Opened(r.get(T_ID), r.get(T_STATUS), Optional.ofNullable(r.get(T_OUTCOME)),
+                        r.get(T_DUE)));
     }
 
     /** A task as staff see it; {@code overdue}: open past its due time. */
@@ -128,6 +141,8 @@ public class StaffTasks {
             throw new RapportException(HttpStatus.CONFLICT, "task-already-done", "Task " + id + " was completed by "
                     + task.doneBy().orElse("someone") + " already").with("id", id);
         }
+        long instanceId = db.select(T_INSTANCE).from(TASK).where(T_ID.eq(id)).fetchOne(T_INSTANCE);
+        events.publishEvent(new StaffTaskCompleted(id, instanceId, task.step(), outcome.strip()));
         return get(id);
     }
 

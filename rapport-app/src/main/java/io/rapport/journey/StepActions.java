@@ -5,6 +5,8 @@ import io.rapport.loyalty.Rewards;
 import io.rapport.platform.Actor;
 import io.rapport.platform.RapportException;
 import io.rapport.segment.Tags;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,8 +33,11 @@ class StepActions {
     private final Rewards rewards;
     private final Tags tags;
     private final TransactionTemplate savepoint;
+    private final io.rapport.platform.RapportProperties rapport;
 
-    StepActions(Points points, Rewards rewards, Tags tags, PlatformTransactionManager transactions) {
+    StepActions(Points points, Rewards rewards, Tags tags, PlatformTransactionManager transactions,
+                io.rapport.platform.RapportProperties rapport) {
+        this.rapport = rapport;
         this.points = points;
         this.rewards = rewards;
         this.tags = tags;
@@ -59,18 +64,30 @@ class StepActions {
         }
     }
 
-    /** Grants points or issues a coupon; returns the step's outcome. */
-    String grant(Visit visit, JourneyDefinition.Grant grant) {
-        return refusable(visit, () -> switch (grant) {
+    /**
+     * What a grant did: the step's outcome, and for an issued coupon the journey variables later steps may use
+     * ({@code coupon.code}, {@code coupon.expires}: the expiry day in the brand's time zone, {@code coupon.reward}).
+     */
+    record Granted(String outcome, Map<String, String> variables) {}
+
+    /** Grants points or issues a coupon. */
+    Granted grant(Visit visit, JourneyDefinition.Grant grant) {
+        Map<String, String> variables = new LinkedHashMap<>();
+        String outcome = refusable(visit, () -> switch (grant) {
             case JourneyDefinition.PointsGrant p -> {
                 Points.Movement m = points.grant(visit.customerId(), p.points(), SOURCE, visit.key());
                 yield "points " + p.points() + (m.replayed() ? " already granted" : " granted");
             }
             case JourneyDefinition.CouponGrant c -> {
                 Rewards.Redemption r = rewards.issue(visit.customerId(), c.reward(), visit.key());
+                variables.put("coupon.code", r.coupon().code());
+                variables.put("coupon.expires", r.coupon().expiresAt().atZoneSameInstant(rapport.timeZone())
+                        .toLocalDate().toString());
+                variables.put("coupon.reward", c.reward());
                 yield "coupon " + c.reward() + " " + r.coupon().code() + (r.replayed() ? " already issued" : " issued");
             }
         });
+        return new Granted(outcome, outcome.startsWith("refused:") ? Map.of() : Map.copyOf(variables));
     }
 
     /** Sets ({@code remove} false) or removes a manual tag as the journey, so tag history names the journey. */

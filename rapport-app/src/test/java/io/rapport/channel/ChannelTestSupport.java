@@ -51,6 +51,10 @@ public final class ChannelTestSupport {
             registry.add("rapport.channel.gateways." + channel + ".secret", () -> GATEWAY_SECRET);
             registry.add("rapport.channel.gateways." + channel + ".timeout", () -> "PT1S");
         }
+        // an endpoint of the brand's own systems for journey webhook steps, on the same test server
+        registry.add("rapport.channel.webhooks.crm.url", () -> gateway.url("/hooks/crm"));
+        registry.add("rapport.channel.webhooks.crm.secret", () -> GATEWAY_SECRET);
+        registry.add("rapport.channel.webhooks.crm.timeout", () -> "PT1S");
     }
 
     /**
