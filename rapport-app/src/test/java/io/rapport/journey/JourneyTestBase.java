@@ -139,4 +139,35 @@ abstract class JourneyTestBase extends ServerTest {
         var response = importFile("orders", "native", "o.csv", csv.getBytes(StandardCharsets.UTF_8));
         assertThat(response.json().get("rejected").asLong()).as(response.body()).isZero();
     }
+
+    /** A customer imported with a name, an email and a time zone (Shanghai); returns the id. */
+    long importedCustomer(String name) {
+        String email = source + "-" + name + "@example.com";
+        String csv = "customer_id,name,email,time_zone\n" + source + "-" + name + ",王小明," + email
+                + ",Asia/Shanghai\n";
+        assertThat(importFile("customers", "native", "c.csv", csv.getBytes(StandardCharsets.UTF_8)).status())
+                .isLessThan(300);
+        return customerByEmail(email);
+    }
+
+    /** The outcomes an instance's steps logged, in order. */
+    List<String> stepOutcomes(long instanceId) {
+        return db.select(DSL.field("outcome", String.class)).from("journey_step_log")
+                .where(DSL.field("instance_id").eq(instanceId)).orderBy(DSL.field("id")).fetch().getValues(0,
+                        String.class);
+    }
+
+    /** The steps an instance's log names, in order. */
+    List<String> stepsTaken(long instanceId) {
+        return db.select(DSL.field("step_id", String.class)).from("journey_step_log")
+                .where(DSL.field("instance_id").eq(instanceId)).orderBy(DSL.field("id")).fetch().getValues(0,
+                        String.class);
+    }
+
+    long enrolByApi(String code, long customerId, String key) {
+        var response = admin().postJson("/api/v1/journeys/" + code + "/enrolments",
+                Map.of("customerId", customerId, "key", key));
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("instanceId").asLong();
+    }
 }
