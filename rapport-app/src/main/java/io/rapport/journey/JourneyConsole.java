@@ -122,7 +122,9 @@ class JourneyConsole {
         for (JourneyDefinition.Step step : definition.steps()) {
             List<String> leads = new ArrayList<>();
             String detail = switch (step.type()) {
-                case "wait" -> step.duration().map(Object::toString).orElse("");
+                case "wait" -> step.taskOutcome().map(t -> "task " + t.taskStep() + " = " + t.outcome())
+                        .orElseGet(() -> step.duration().map(Object::toString).orElse(""));
+                case "webhook" -> step.webhook().map(w -> w.endpoint() + " · " + w.payload()).orElse("");
                 case "send" -> step.template().orElse("");
                 case "branch" -> step.condition().map(c -> c.event().map(e -> "did " + e)
                         .orElse(c.messageStep().orElse("") + " " + c.engagement().orElse(""))).orElse("");

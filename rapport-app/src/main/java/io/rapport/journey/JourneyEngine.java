@@ -214,14 +214,27 @@ class JourneyEngine {
                 groups.computeIfAbsent(group, g -> new ArrayList<>()).add(signal);
                 skus.put(group, sku);
             }
+            if (groups.isEmpty()) {
+                continue;
+            }
+            // the counts of every group of the batch in one query, over the union of their windows
+            Map<String, LocalDate> lasts = new java.util.HashMap<>();
+            groups.forEach((group, batch) -> lasts.put(group, batch.stream()
+                    .map(s -> s.at().atZone(rapport.timeZone()).toLocalDate()).max(LocalDate::compareTo).orElseThrow()));
+            LocalDate latest = lasts.values().stream().max(LocalDate::compareTo).orElseThrow();
+            LocalDate earliest = lasts.values().stream().min(LocalDate::compareTo).orElseThrow().minusDays(days - 1);
+            var counts = behaviour.countsByDay(groups.entrySet().stream().map(g -> new io.rapport.segment
+                    .BehaviourWindows.Key(g.getValue().getFirst().customerId(), skus.get(g.getKey()))).toList(),
+                    trigger.event().orElseThrow(), earliest, latest);
             for (var group : groups.entrySet()) {
                 List<Signal> batch = group.getValue();
-                LocalDate last = batch.stream().map(s -> s.at().atZone(rapport.timeZone()).toLocalDate())
-                        .max(LocalDate::compareTo).orElseThrow();
+                LocalDate last = lasts.get(group.getKey());
                 LocalDate first = last.minusDays(days - 1);
                 long customerId = batch.getFirst().customerId();
                 Optional<String> sku = skus.get(group.getKey());
-                int total = behaviour.count(customerId, trigger.event().orElseThrow(), sku, first, last);
+                int total = counts.getOrDefault(new io.rapport.segment.BehaviourWindows.Key(customerId, sku), Map.of())
+                        .entrySet().stream().filter(d -> !d.getKey().isBefore(first) && !d.getKey().isAfter(last))
+                        .mapToInt(Map.Entry::getValue).sum();
                 long fromBatch = batch.stream().map(s -> s.at().atZone(rapport.timeZone()).toLocalDate())
                         .filter(d -> !d.isBefore(first)).count();
                 if (total > threshold.moreThan() && total - fromBatch <= threshold.moreThan()) {

@@ -35,4 +35,47 @@ public class BehaviourWindows {
                 .value1();
         return total == null ? 0 : total;
     }
+
+    /** A customer, and the SKU when counting events about one product (empty: all the customer's events). */
+    public record Key(long customerId, Optional<String> sku) {}
+
+    /**
+     * Events of {@code eventType} per day from {@code from} to {@code to} (inclusive, brand time zone) for many
+     * customers (and SKUs) at once, in one query: what {@link #count} gives one key, summed over any sub-window.
+     */
+    public java.util.Map<Key, java.util.Map<LocalDate, Integer>> countsByDay(java.util.Collection<Key> keys,
+                                                                           String eventType, LocalDate from,
+                                                                           LocalDate to) {
+        java.util.Map<Key, java.util.Map<LocalDate, Integer>> result = new java.util.HashMap<>();
+        if (keys.isEmpty()) {
+            return result;
+        }
+        java.util.Set<Long> customers = new java.util.TreeSet<>();
+        java.util.Set<String> skus = new java.util.TreeSet<>();
+        boolean all = false;
+        for (Key key : keys) {
+            customers.add(key.customerId());
+            key.sku().ifPresent(skus::add);
+            all |= key.sku().isEmpty();
+        }
+        var dimension = DSL.falseCondition();
+        if (!skus.isEmpty()) {
+            dimension = dimension.or(B_DIMENSION.eq(BehaviourCounters.SKU).and(B_VALUE.in(skus)));
+        }
+        if (all) {
+            dimension = dimension.or(B_DIMENSION.eq(BehaviourCounters.ALL).and(B_VALUE.eq("")));
+        }
+        java.util.Set<Key> wanted = new java.util.HashSet<>(keys);
+        db.select(B_CUSTOMER, B_DIMENSION, B_VALUE, B_DAY, DSL.sum(B_COUNT).cast(Integer.class)).from(BEHAVIOUR)
+                .where(B_CUSTOMER.in(customers)).and(B_TYPE.eq(eventType)).and(B_DAY.between(from, to)).and(dimension)
+                .groupBy(B_CUSTOMER, B_DIMENSION, B_VALUE, B_DAY).forEach(r -> {
+                    Key key = new Key(r.value1(), r.value2().equals(BehaviourCounters.SKU)
+                            ? Optional.of(r.value3()) : Optional.empty());
+                    if (wanted.contains(key) && r.value5() != null) {
+                        result.computeIfAbsent(key, k -> new java.util.HashMap<>()).merge(r.value4(), r.value5(),
+                                Integer::sum);
+                    }
+                });
+        return result;
+    }
 }
