@@ -58,7 +58,7 @@ public class BehaviourWindows {
             key.sku().ifPresent(skus::add);
             all |= key.sku().isEmpty();
         }
-        var dimension = DSL.falseCondition();
+        org.jooq.Condition dimension = DSL.falseCondition();
         if (!skus.isEmpty()) {
             dimension = dimension.or(B_DIMENSION.eq(BehaviourCounters.SKU).and(B_VALUE.in(skus)));
         }
