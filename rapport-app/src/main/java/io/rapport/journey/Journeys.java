@@ -163,7 +163,8 @@ public class Journeys {
         return active.get();
     }
 
-    private List<Map.Entry<Journey, JourneyDefinition>> loadActive() {
+    /** The active journeys as the database has them now (what the in-memory list is loaded from). */
+    List<Map.Entry<Journey, JourneyDefinition>> loadActive() {
         return db.selectFrom(JOURNEY).where(J_STATUS.eq("active")).orderBy(J_ID).fetch(Journeys::journey).stream()
                 .map(j -> Map.entry(j, definition(j.id(), j.version()))).toList();
     }

@@ -80,6 +80,38 @@ abstract class JourneyBenchmarks extends JourneyTestBase {
                 + " %.0f/s%n", sent, smsSeconds, sent / smsSeconds);
         assertThat(gateway.delivered()).hasSizeGreaterThanOrEqualTo(CUSTOMERS);
     }
+
+    /**
+     * What the in-memory list of active journeys saves on every event, score change and segment change: the lookup
+     * read from the database (one query; definitions parsed once per version either way) against the cached list.
+     */
+    @Test
+    void measure_active_journey_lookup() {
+        for (int i = 0; i < 20; i++) {
+            saveJourney("lookup-" + i, """
+                {"name": "lookup", "trigger": {"type": "event", "event": "lookup_%d"}, "holdoutPercent": 0,
+                 "steps": [{"id": "done", "type": "goal"}]}""".formatted(i));
+            journeys.setStatus("lookup-" + i, "active");
+        }
+        ActiveJourneys uncached = new ActiveJourneys(journeys::loadActive, java.time.Duration.ZERO);
+        int calls = 5000;
+        for (int i = 0; i < 500; i++) {
+            uncached.get();
+            journeys.active();
+        }
+        long t = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            assertThat(uncached.get()).hasSizeGreaterThanOrEqualTo(20);
+        }
+        double readMicros = (System.nanoTime() - t) / 1e3 / calls;
+        t = System.nanoTime();
+        for (int i = 0; i < calls; i++) {
+            assertThat(journeys.active()).hasSizeGreaterThanOrEqualTo(20);
+        }
+        double cachedMicros = (System.nanoTime() - t) / 1e3 / calls;
+        System.out.printf("BENCH active journeys (20): read from the database %.1f us per lookup, cached %.2f us%n",
+                readMicros, cachedMicros);
+    }
 }
 
 // JUnit does not inherit the condition from the abstract class: without it here the benchmark runs in every build
