@@ -41,6 +41,7 @@ final class ChannelTables {
     static final Field<String> O_BODY = field("channel_outbox", "body", String.class);
     static final Field<String> O_HASH = field("channel_outbox", "content_hash", String.class);
     static final Field<String> O_ORIGIN = field("channel_outbox", "origin", String.class);
+    static final Field<String> O_CONSENT_CHANNEL = field("channel_outbox", "consent_channel", String.class);
     static final Field<String> O_STATUS = field("channel_outbox", "status", String.class);
     static final Field<String> O_SUPPRESSION = field("channel_outbox", "suppression_reason", String.class);
     static final Field<String> O_HELD = field("channel_outbox", "held_reason", String.class);

@@ -178,6 +178,7 @@ public class Outbox {
         Row row = new Row(new SendRequest(call.dedupeKey(), contact.customerId(), null, Map.of(), call.origin()),
                 contact.customerId(), ChannelKind.WEBHOOK, call.purpose(), null,
                 WebhookCall.RECIPIENT_PREFIX + call.endpoint(), null, json.writeValueAsString(payload), now);
+        row.consentChannel = call.consentChannel().map(Enum::name).orElse(null);
         if (call.consentChannel().isPresent()) {
             Optional<String> refused = guards.consent(contact.customerId(), call.consentChannel().get(),
                     call.purpose());
@@ -274,7 +275,7 @@ public class Outbox {
                 .set(O_TEMPLATE, row.request.template()).set(O_LANGUAGE, row.language)
                 .set(O_RECIPIENT, row.recipient).set(O_SUBJECT, row.subject)
                 .set(O_BODY, "SUPPRESSED".equals(status) ? null : row.body)
-                .set(O_HASH, row.hash).set(O_ORIGIN, row.request.origin())
+                .set(O_HASH, row.hash).set(O_ORIGIN, row.request.origin()).set(O_CONSENT_CHANNEL, row.consentChannel)
                 .set(O_STATUS, status).set(O_SUPPRESSION, reason).set(O_HELD, row.held)
                 .set(O_PLANNED, row.plannedAt.atOffset(ZoneOffset.UTC)).set(O_ATTEMPTS, 0)
                 .set(O_NEXT, row.plannedAt.atOffset(ZoneOffset.UTC)).set(O_CREATED, now)
@@ -327,6 +328,8 @@ public class Outbox {
         final Instant now;
         String hash;
         String held;
+        /** A contact channel to ask consent on besides the message's own (a webhook call's). */
+        String consentChannel;
         Instant plannedAt;
 
         Row(SendRequest request, long customerId, ChannelKind channel, Purpose purpose, String language,

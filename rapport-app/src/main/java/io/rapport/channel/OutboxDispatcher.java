@@ -117,7 +117,10 @@ class OutboxDispatcher {
         int attempt = row.get(O_ATTEMPTS);
         // consent can be withdrawn while a message waits (quiet hours, retries): ask again right before sending
         if (customerId != null) {
-            Optional<String> consent = guards.consent(customerId, channel, purpose);
+            Optional<String> consent = row.get(O_CONSENT_CHANNEL) != null
+                    ? guards.consent(customerId, io.rapport.privacy.ContactChannel.valueOf(row.get(O_CONSENT_CHANNEL)),
+                            purpose)
+                    : guards.consent(customerId, channel, purpose);
             if (consent.isPresent()) {
                 meters.counter("rapport.channel.suppressed", "reason", consent.get(), "channel", channel.wire())
                         .increment();

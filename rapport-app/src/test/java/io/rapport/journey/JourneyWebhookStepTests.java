@@ -3,6 +3,7 @@ package io.rapport.journey;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rapport.channel.ChannelTestSupport;
+import io.rapport.channel.Outbox;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
 import io.rapport.testing.TestGateway;
@@ -102,9 +103,16 @@ abstract class JourneyWebhookStepTests extends JourneyTestBase {
         assertThat(stepOutcomes(enrolByApi(code, withdrew, "1")))
                 .containsExactly("webhook crm suppressed:consent-withdrawn");
         assertThat(stepOutcomes(enrolByApi(code, agreed, "1"))).containsExactly("webhook crm pending");
+        long changedMind = importedCustomer("latehook");
+        assertThat(stepOutcomes(enrolByApi(code, changedMind, "1"))).containsExactly("webhook crm pending");
+        ChannelTestSupport.marketingConsent(consents, changedMind, false, "email"); // before the call goes out
         outbox.dispatchDue();
         assertThat(calls(code)).hasSize(1);
         assertThat(calls(code).getFirst().body()).contains("\"id\":" + agreed);
+        assertThat(outbox.list(Optional.of("suppressed"), Optional.of("journey:" + code + ":"), 10))
+                .extracting(Outbox.Entry::customerId, Outbox.Entry::suppressionReason)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(withdrew, "consent-withdrawn"),
+                        org.assertj.core.groups.Tuple.tuple(changedMind, "consent-withdrawn"));
     }
 
     @Test
