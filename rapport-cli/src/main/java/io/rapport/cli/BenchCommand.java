@@ -74,7 +74,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--churn-reasons",
             description = "Also explain every churn risk (SHAP, XGBoost's predictContrib) for its top reason in scores.csv, "
-                    + "as `rapport score` does by default; about 25 times the cost of the risk alone.")
+                    + "as `rapport score` does by default; about 30 times the cost of the risk alone.")
     boolean churnReasons;
 
     @Option(names = "--no-duckdb", description = "Skip the DuckDB comparison.")
