@@ -176,9 +176,11 @@ final class BenchCommand implements Callable<Integer> {
             }
             asOf = lastDay(tx);
             timer.done("parse CSV (" + parser + ")", System.nanoTime() - started);
+            // `rapport score`'s defaults, except that churn risks are explained only with --churn-reasons
+            var churn = new ChurnRisk.Settings(ChurnRisk.Settings.DEFAULT_WINDOW_DAYS,
+                    ChurnRisk.Settings.DEFAULT_MAX_TRAINING_CUSTOMERS, churnReasons);
             var settings = new ScoringPipeline.Settings(PeriodUnit.WEEKS, asOf, asOf, 52, 30,
-                    new ClvSettings(12, 0.01, 1.0, ClvSettings.WEEKS_PER_MONTH), new ChurnRisk.Settings(ChurnRisk.Settings.DEFAULT_WINDOW_DAYS,
-                    ChurnRisk.Settings.DEFAULT_MAX_TRAINING_CUSTOMERS, churnReasons));
+                    new ClvSettings(12, 0.01, 1.0, ClvSettings.WEEKS_PER_MONTH), churn);
             try {
                 result = ScoringPipeline.run(tx, customerCount, settings, timer);
             } catch (ModelFitException e) {
@@ -254,7 +256,8 @@ final class BenchCommand implements Callable<Integer> {
                         r.bgNbd().alpha(), r.bgNbd().a(), r.bgNbd().b());
                 case "gamma-gamma fit" -> String.format(Locale.ROOT, "p=%.4f q=%.4f gamma=%.4f (%,d customers)",
                         r.gammaGamma().p(), r.gammaGamma().q(), r.gammaGamma().gamma(), r.ggCustomers());
-                case "churn train" -> r.churn().model().map(m -> ScoreCommand.describe(m, ChurnRisk.Settings.DEFAULT_WINDOW_DAYS))
+                case "churn train" -> r.churn().model()
+                        .map(m -> ScoreCommand.describe(m, ChurnRisk.Settings.DEFAULT_WINDOW_DAYS))
                         .orElse("no model: " + r.churn().unavailable().orElse(""));
                 case "churn scoring" -> String.format(Locale.ROOT, "%,d customers, P(churn)%s", r.churn().scored(),
                         r.churn().explained() ? " and top reason (SHAP)" : " only");

@@ -70,6 +70,7 @@ final class ChurnRisk {
      * @param topReason   per customer the strongest reason raising the risk; null where none (or not explained)
      * @param scored      customers with a risk
      * @param unavailable why nobody has a risk, when nobody has
+     * @param explained   whether the scores were explained (top reasons computed)
      */
     record Result(Optional<Model> model, Optional<String> unavailable, double[] risk, String[] topReason, int scored,
                   boolean explained) {
@@ -100,7 +101,7 @@ final class ChurnRisk {
             throw new FailureMessage.CommandFailure("the churn model could not be trained: " + e.getMessage());
         }
         if (outcome instanceof TimeSplitTraining.TooLittleHistory little) {
-            steps.done("churn train", System.nanoTime() - t);
+            ScoringPipeline.lap(steps, "churn train", t);
             double[] none = new double[customerCount];
             Arrays.fill(none, Double.NaN);
             return new Result(Optional.empty(), Optional.of("too little history to train the churn model: " + little.reason()),
@@ -110,7 +111,7 @@ final class ChurnRisk {
         try (TrainedChurnModel model = trained.model()) {
             var m = new Model(LocalDate.ofEpochDay(trained.cutoffDay()), trained.cohortCustomers(), trained.trainedOn(),
                     trained.evaluation(), trained.baselineEvaluation().auc());
-            t = lap(steps, "churn train", t);
+            t = ScoringPipeline.lap(steps, "churn train", t);
 
             double[] risk = new double[customerCount];
             Arrays.fill(risk, Double.NaN);
@@ -136,16 +137,10 @@ final class ChurnRisk {
                     }
                 }
             });
-            lap(steps, "churn scoring", t);
+            ScoringPipeline.lap(steps, "churn scoring", t);
             return new Result(Optional.of(m), Optional.empty(), risk, reasons, buyers.length, settings.reasons());
         } catch (ChurnModelException e) {
             throw new FailureMessage.CommandFailure("the churn model failed: " + e.getMessage());
         }
-    }
-
-    private static long lap(ScoringPipeline.Steps steps, String step, long started) {
-        long now = System.nanoTime();
-        steps.done(step, now - started);
-        return now;
     }
 }

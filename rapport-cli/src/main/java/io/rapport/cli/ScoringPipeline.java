@@ -117,7 +117,8 @@ final class ScoringPipeline {
         return new Result(summaries, holdout, holdoutPeriods, rfm, top, tiers, bgNbd, gammaGamma, gg, predictions, churn);
     }
 
-    private static long lap(Steps steps, String step, long started) {
+    /** Tells {@code steps} that {@code step} ended now; returns now, the start of the next step. */
+    static long lap(Steps steps, String step, long started) {
         long now = System.nanoTime();
         steps.done(step, now - started);
         return now;
