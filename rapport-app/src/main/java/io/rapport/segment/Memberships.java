@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.LongAdder;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -28,6 +29,8 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Segment membership: who is in which segment, every entry and exit (recorded and published), the incremental update
@@ -43,6 +46,8 @@ class Memberships {
     private final SegmentStore store;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    /** Customers evaluated one by one ({@link #customersChanged}) since start, each counted once per evaluation. */
+    private final LongAdder evaluatedCustomers = new LongAdder();
 
     Memberships(DSLContext db, SegmentStore store, Clock clock, ApplicationEventPublisher events) {
         this.db = db;
@@ -56,18 +61,21 @@ class Memberships {
 
     /**
      * Re-evaluates every dynamic segment for these customers only (one query per segment and batch of customers,
-     * restricted to their ids), in the caller's transaction, and records the differences.
+     * restricted to their ids), in the caller's transaction, and records the differences. Customers whose profile
+     * change is waiting for the end of the transaction ({@link #profileChanged}) are evaluated now instead, once.
      */
     @Transactional
     public List<Difference> customersChanged(Collection<Long> customerIds, String cause) {
         if (customerIds.isEmpty()) {
             return List.of();
         }
+        PendingProfiles.of(this, false).ifPresent(p -> p.customers.removeAll(customerIds));
         List<SegmentStore.Evaluable> segments = store.dynamicSegments();
         if (segments.isEmpty()) {
             return List.of();
         }
         List<Long> ids = new ArrayList<>(new TreeSet<>(customerIds));
+        evaluatedCustomers.add(ids.size());
         List<Difference> differences = new ArrayList<>();
         OffsetDateTime at = now();
         SegmentCompiler.Context context = store.context();
@@ -236,12 +244,71 @@ class Memberships {
      * Profiles created or changed by an import, the event API or a rectification: their dynamic segments are
      * re-evaluated in the writing transaction, so profile conditions (city, gender, birthday, identities present)
      * hold at once rather than after the nightly refresh.
+     *
+     * <p>The evaluation waits for the end of the transaction (just before its commit): an orders or events chunk
+     * first resolves its customers, which publishes this for the customers it creates or gives new identifiers, and
+     * then stores their orders or events, which re-evaluates the same customers ({@link BehaviourCounters}). Those are
+     * evaluated once, then, with that chunk's cause ({@code order}, {@code event}); the rest (a customers file, a
+     * rectification) with cause {@code profile} before the commit. Journeys that start on the resulting
+     * {@link SegmentEntered} listen after the commit, so they see no difference.
      */
     @EventListener
     @Order(1)
     @Transactional(propagation = Propagation.MANDATORY)
     public void profileChanged(ProfileChanged change) {
-        customersChanged(change.customerIds(), "profile");
+        var pending = PendingProfiles.of(this, true);
+        if (pending.isPresent()) {
+            pending.get().customers.addAll(change.customerIds());
+        } else {
+            customersChanged(change.customerIds(), "profile");
+        }
+    }
+
+    /** Customers evaluated one by one since start (one per customer and evaluation): the incremental update's work. */
+    long evaluatedCustomers() {
+        return evaluatedCustomers.sum();
+    }
+
+    /**
+     * The profile changes of the current transaction not evaluated yet; evaluated before it commits. Kept as a
+     * synchronization of the transaction (not a bound resource), so a transaction suspended for an inner one keeps
+     * its own.
+     */
+    private static final class PendingProfiles implements TransactionSynchronization {
+
+        private final Memberships memberships;
+        final Set<Long> customers = new TreeSet<>();
+
+        private PendingProfiles(Memberships memberships) {
+            this.memberships = memberships;
+        }
+
+        /** The current transaction's, registered first when {@code create}; empty outside a synchronized transaction. */
+        static java.util.Optional<PendingProfiles> of(Memberships memberships, boolean create) {
+            if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+                return java.util.Optional.empty();
+            }
+            for (TransactionSynchronization s : TransactionSynchronizationManager.getSynchronizations()) {
+                if (s instanceof PendingProfiles p && p.memberships == memberships) {
+                    return java.util.Optional.of(p);
+                }
+            }
+            if (!create) {
+                return java.util.Optional.empty();
+            }
+            var p = new PendingProfiles(memberships);
+            TransactionSynchronizationManager.registerSynchronization(p);
+            return java.util.Optional.of(p);
+        }
+
+        @Override
+        public void beforeCommit(boolean readOnly) {
+            if (!customers.isEmpty()) {
+                List<Long> ids = List.copyOf(customers);
+                customers.clear();
+                memberships.customersChanged(ids, "profile");
+            }
+        }
     }
 
     /**

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
+import io.rapport.testing.PublishedEvents;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
 
@@ -20,22 +22,8 @@ abstract class TierTests extends LoyaltyTest {
     Tiers tiers;
     @Autowired
     NightlyLoyalty nightly;
-    @Autowired
-    org.springframework.context.event.ApplicationEventMulticaster multicaster;
-
-    final java.util.List<Object> published = new java.util.concurrent.CopyOnWriteArrayList<>();
-    final org.springframework.context.ApplicationListener<org.springframework.context.PayloadApplicationEvent<?>>
-            recorder = e -> published.add(e.getPayload());
-
-    @org.junit.jupiter.api.BeforeEach
-    void listen() {
-        multicaster.addApplicationListener(recorder);
-    }
-
-    @org.junit.jupiter.api.AfterEach
-    void stopListening() {
-        multicaster.removeApplicationListener(recorder);
-    }
+    @RegisterExtension
+    final PublishedEvents published = new PublishedEvents();
 
     @Test
     void should_upgrade_as_soon_as_the_threshold_is_reached_and_show_progress_to_the_next_tier() {

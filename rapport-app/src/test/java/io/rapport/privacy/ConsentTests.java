@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rapport.testing.Http;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
+import io.rapport.testing.PublishedEvents;
 import io.rapport.testing.ServerTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.PayloadApplicationEvent;
-import org.springframework.context.event.ApplicationEventMulticaster;
 import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
@@ -37,21 +33,8 @@ abstract class ConsentTests extends ServerTest {
     ContactPolicy policy;
     @Autowired
     UnsubscribeTokens tokens;
-    @Autowired
-    ApplicationEventMulticaster multicaster;
-
-    final List<Object> published = new CopyOnWriteArrayList<>();
-    final ApplicationListener<PayloadApplicationEvent<?>> recorder = e -> published.add(e.getPayload());
-
-    @BeforeEach
-    void listen() {
-        multicaster.addApplicationListener(recorder);
-    }
-
-    @AfterEach
-    void stopListening() {
-        multicaster.removeApplicationListener(recorder);
-    }
+    @RegisterExtension
+    final PublishedEvents published = new PublishedEvents();
 
     String email(int n) {
         return "c" + n + "." + source + "@example.com";

@@ -18,6 +18,7 @@ import io.rapport.ingest.IngestStatistics;
 import io.rapport.testing.Http;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
+import io.rapport.testing.PublishedEvents;
 import io.rapport.testing.ServerTest;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
@@ -26,14 +27,9 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.PayloadApplicationEvent;
-import org.springframework.context.event.ApplicationEventMulticaster;
 import tools.jackson.databind.JsonNode;
 
 /** Scoring runs over stored summaries: what they store, that they match the library, the events and the dashboard. */
@@ -50,21 +46,8 @@ abstract class ScoringTests extends ServerTest {
     CustomerSummaries summaries;
     @Autowired
     IngestStatistics statistics;
-    @Autowired
-    ApplicationEventMulticaster multicaster;
-
-    final List<Object> published = new CopyOnWriteArrayList<>();
-    final ApplicationListener<PayloadApplicationEvent<?>> recorder = e -> published.add(e.getPayload());
-
-    @BeforeEach
-    void listen() {
-        multicaster.addApplicationListener(recorder);
-    }
-
-    @AfterEach
-    void stopListening() {
-        multicaster.removeApplicationListener(recorder);
-    }
+    @RegisterExtension
+    final PublishedEvents published = new PublishedEvents();
 
     /**
      * Sixty customers of this test: a third buy once, a third buy two to four times in a few weeks and lapse, a third

@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rapport.testing.Http;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
+import io.rapport.testing.PublishedEvents;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.PayloadApplicationEvent;
-import org.springframework.context.event.ApplicationEventMulticaster;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -26,21 +21,8 @@ abstract class SegmentConsentTests extends SegmentFixtures {
     static final String EMAIL_MARKETING = "{\"all\":[{\"field\":\"consent\",\"purpose\":\"marketing\","
             + "\"channel\":\"email\",\"op\":\"allowed\"},{\"field\":\"identity.email\",\"op\":\"is_true\"}]}";
 
-    @Autowired
-    ApplicationEventMulticaster multicaster;
-
-    final List<Object> published = new CopyOnWriteArrayList<>();
-    final ApplicationListener<PayloadApplicationEvent<?>> recorder = e -> published.add(e.getPayload());
-
-    @BeforeEach
-    void listen() {
-        multicaster.addApplicationListener(recorder);
-    }
-
-    @AfterEach
-    void stopListening() {
-        multicaster.removeApplicationListener(recorder);
-    }
+    @RegisterExtension
+    final PublishedEvents published = new PublishedEvents();
 
     Http.Response consent(long customer, Map<String, Object> body) {
         Http.Response response = admin().postJson("/api/v1/customers/" + customer + "/consents", body);

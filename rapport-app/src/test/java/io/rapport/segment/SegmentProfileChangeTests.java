@@ -7,16 +7,12 @@ import io.rapport.privacy.ProcessingLimited;
 import io.rapport.testing.Http;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
+import io.rapport.testing.PublishedEvents;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.PayloadApplicationEvent;
-import org.springframework.context.event.ApplicationEventMulticaster;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -29,21 +25,11 @@ abstract class SegmentProfileChangeTests extends SegmentFixtures {
     static final String WOMEN = "{\"field\":\"profile.gender\",\"op\":\"eq\",\"value\":\"F\"}";
     static final String WITH_EMAIL = "{\"field\":\"identity.email\",\"op\":\"is_true\"}";
 
+    @RegisterExtension
+    final PublishedEvents published = new PublishedEvents();
+
     @Autowired
-    ApplicationEventMulticaster multicaster;
-
-    final List<Object> published = new CopyOnWriteArrayList<>();
-    final ApplicationListener<PayloadApplicationEvent<?>> recorder = e -> published.add(e.getPayload());
-
-    @BeforeEach
-    void listen() {
-        multicaster.addApplicationListener(recorder);
-    }
-
-    @AfterEach
-    void stopListening() {
-        multicaster.removeApplicationListener(recorder);
-    }
+    Memberships memberships;
 
     long completed(long customer, String type, Map<String, Object> extra) {
         Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("customerId", customer, "type", type,
@@ -94,6 +80,38 @@ abstract class SegmentProfileChangeTests extends SegmentFixtures {
         assertThat(entries()).isEmpty();
         assertThat(exits()).isEmpty();
         assertThat(members(women)).containsExactlyInAnyOrder(c1, c2);
+    }
+
+    @Test
+    void should_evaluate_each_customer_of_an_orders_chunk_once_even_when_the_chunk_creates_them() {
+        customers(1);
+        long c0 = customerId(0);
+        // buyers of this test's product (the orders import creates customers without this test's city) with an email
+        long withEmail = create("bought here, with email " + source, JSON.readTree("{\"all\":[" + WITH_EMAIL
+                + ",{\"field\":\"behaviour.purchases\",\"sku\":\"SKU-" + source + "\",\"window\":{\"in_last_days\":30},"
+                + "\"op\":\"ge\",\"value\":1}]}")).get("id").asLong();
+        assertThat(members(withEmail)).isEmpty();
+        published.clear();
+        long before = memberships.evaluatedCustomers();
+
+        // one chunk: an order of the known c0 and orders of two customers it creates (with an email: they qualify)
+        StringBuilder lines = new StringBuilder(orderLine(0, daysAgo(3), "SKU-" + source, 100, ""));
+        for (int i = 1; i <= 2; i++) {
+            lines.append(source).append("-new").append(i).append(",1,n").append(i).append(',').append(email(10 + i))
+                    .append(",,shop,,").append(daysAgo(2)).append(",SKU-").append(source).append(",1,100,0,,CNY,sale,\n");
+        }
+        orders(lines.toString());
+
+        long created1 = customerId(11);
+        long created2 = customerId(12);
+        assertThat(published).filteredOn(ProfileChanged.class::isInstance).map(ProfileChanged.class::cast)
+                .flatMap(ProfileChanged::customerIds).as("the chunk created them").contains(created1, created2);
+        assertThat(memberships.evaluatedCustomers() - before).as("c0 and the two new customers, once each")
+                .isEqualTo(3);
+        assertThat(entries()).filteredOn(e -> e.segmentId() == withEmail)
+                .extracting(e -> e.customerId() + ":" + e.cause())
+                .containsExactlyInAnyOrder(c0 + ":order", created1 + ":order", created2 + ":order");
+        assertThat(members(withEmail)).containsExactlyInAnyOrder(c0, created1, created2);
     }
 
     @Test

@@ -5,38 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rapport.testing.Http;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
+import io.rapport.testing.PublishedEvents;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.context.ApplicationListener;
-import org.springframework.context.PayloadApplicationEvent;
-import org.springframework.context.event.ApplicationEventMulticaster;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 
 /** Segments end to end: the language over real data, memberships kept by events, static lists, export, roles. */
 abstract class SegmentTests extends SegmentFixtures {
 
-    @Autowired
-    ApplicationEventMulticaster multicaster;
-
-    final List<Object> published = new CopyOnWriteArrayList<>();
-    final ApplicationListener<PayloadApplicationEvent<?>> recorder = e -> published.add(e.getPayload());
-
-    @BeforeEach
-    void listen() {
-        multicaster.addApplicationListener(recorder);
-    }
-
-    @AfterEach
-    void stopListening() {
-        multicaster.removeApplicationListener(recorder);
-    }
+    @RegisterExtension
+    final PublishedEvents published = new PublishedEvents();
 
     @Test
     void should_count_customers_by_profile_summary_and_identity_fields() {

@@ -32,7 +32,8 @@ import picocli.CommandLine.Option;
         sortOptions = false,
         description = {
             "Benchmark scoring: generate N demo customers (~10 order lines each) as a transactions CSV, then time "
-                    + "CSV parse, summaries, RFM, BG/NBD fit, Gamma-Gamma fit, predictions and writing the scores, "
+                    + "CSV parse, summaries, RFM, BG/NBD fit, Gamma-Gamma fit, predictions, churn model training, churn "
+                    + "scoring and writing the scores, "
                     + "with the peak heap; and the same RFM in DuckDB (in-process) on the same file.",
             "",
             "Run with the heap you want to prove, e.g. JAVA_OPTS=-Xmx2g ./rapport bench."
@@ -70,6 +71,11 @@ final class BenchCommand implements Callable<Integer> {
             description = "CSV parser of the Rapport run: fast (the bench-layout scanner) or general (Commons CSV, as `rapport score`) "
                     + "(default: ${DEFAULT-VALUE}).")
     String parser;
+
+    @Option(names = "--churn-reasons",
+            description = "Also explain every churn risk (SHAP, XGBoost's predictContrib) for its top reason in scores.csv, "
+                    + "as `rapport score` does by default; about 30 times the cost of the risk alone.")
+    boolean churnReasons;
 
     @Option(names = "--no-duckdb", description = "Skip the DuckDB comparison.")
     boolean noDuckDb;
@@ -170,8 +176,11 @@ final class BenchCommand implements Callable<Integer> {
             }
             asOf = lastDay(tx);
             timer.done("parse CSV (" + parser + ")", System.nanoTime() - started);
+            // `rapport score`'s defaults, except that churn risks are explained only with --churn-reasons
+            var churn = new ChurnRisk.Settings(ChurnRisk.Settings.DEFAULT_WINDOW_DAYS,
+                    ChurnRisk.Settings.DEFAULT_MAX_TRAINING_CUSTOMERS, churnReasons);
             var settings = new ScoringPipeline.Settings(PeriodUnit.WEEKS, asOf, asOf, 52, 30,
-                    new ClvSettings(12, 0.01, 1.0, ClvSettings.WEEKS_PER_MONTH));
+                    new ClvSettings(12, 0.01, 1.0, ClvSettings.WEEKS_PER_MONTH), churn);
             try {
                 result = ScoringPipeline.run(tx, customerCount, settings, timer);
             } catch (ModelFitException e) {
@@ -247,6 +256,11 @@ final class BenchCommand implements Callable<Integer> {
                         r.bgNbd().alpha(), r.bgNbd().a(), r.bgNbd().b());
                 case "gamma-gamma fit" -> String.format(Locale.ROOT, "p=%.4f q=%.4f gamma=%.4f (%,d customers)",
                         r.gammaGamma().p(), r.gammaGamma().q(), r.gammaGamma().gamma(), r.ggCustomers());
+                case "churn train" -> r.churn().model()
+                        .map(m -> ScoreCommand.describe(m, ChurnRisk.Settings.DEFAULT_WINDOW_DAYS))
+                        .orElse("no model: " + r.churn().unavailable().orElse(""));
+                case "churn scoring" -> String.format(Locale.ROOT, "%,d customers, P(churn)%s", r.churn().scored(),
+                        r.churn().explained() ? " and top reason (SHAP)" : " only");
                 case "write scores CSV" -> dir.resolve("scores.csv").toString();
                 default -> "";
             };

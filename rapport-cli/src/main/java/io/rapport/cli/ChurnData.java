@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -177,26 +176,8 @@ final class ChurnData {
     record Behaviour(BehaviourHistory history, LocalDate lastDay, int customers) {}
 
     static Behaviour behaviour(TransactionCsvReader.Transactions tx) {
-        var columns = tx.columns();
-        var sales = new HashMap<Long, double[]>();
-        for (int i = 0; i < columns.size(); i++) {
-            long key = ((long) columns.customer()[i] << 32) | (columns.epochDay()[i] & 0xFFFFFFFFL);
-            double[] sums = sales.computeIfAbsent(key, k -> new double[2]);
-            sums[columns.amount()[i] >= 0 ? 0 : 1] += columns.amount()[i];
-        }
-        var b = BehaviourHistory.builder(tx.customerCount());
-        for (var e : sales.entrySet()) {
-            int customer = (int) (e.getKey() >>> 32);
-            long day = (int) (long) e.getKey();
-            double[] sums = e.getValue();
-            if (sums[0] > 0 || sums[1] == 0) {
-                b.order(customer, day, sums[0], -1, false);
-            }
-            if (sums[1] < 0) {
-                b.order(customer, day, sums[1], -1, true);
-            }
-        }
-        return new Behaviour(b.build(), tx.lastDay(), tx.customerCount());
+        return new Behaviour(BehaviourHistory.ofTransactions(tx.columns(), tx.customerCount()), tx.lastDay(),
+                tx.customerCount());
     }
 
     private static CSVParser parser(Path file, char delimiter) throws IOException {

@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
             "Score every customer of a transactions CSV: repeat-purchase summary (frequency, recency, T, "
                     + "monetary value), RFM scores, cell, segment and business group, top-20%% value flag, spend tier, "
                     + "BG/NBD P(alive), expected purchases and P(purchase within N days), Gamma-Gamma expected "
-                    + "average order value and CLV.",
+                    + "average order value and CLV, and churn risk with its top reason (XGBoost trained on a time split "
+                    + "of the same file, as `rapport churn train` does).",
             "",
             "Reads any CSV (gzip if the name ends in .gz); name its columns with the options below."
         },
@@ -81,6 +82,20 @@ final class ScoreCommand implements Callable<Integer> {
             description = "Share of spend that is profit; 1 values revenue (default: ${DEFAULT-VALUE}).")
     double margin;
 
+    @Option(names = "--churn-window", paramLabel = "DAYS", defaultValue = "" + ChurnRisk.Settings.DEFAULT_WINDOW_DAYS,
+            description = "churn_risk = P(no purchase in this many days); the model learns it from the same window before "
+                    + "the as-of day (default: ${DEFAULT-VALUE}).")
+    int churnWindow;
+
+    @Option(names = "--churn-sample", paramLabel = "N", defaultValue = "" + ChurnRisk.Settings.DEFAULT_MAX_TRAINING_CUSTOMERS,
+            description = "Train the churn model on at most N customers (a seeded sample; default: ${DEFAULT-VALUE}).")
+    int churnSample;
+
+    @Option(names = "--no-churn-reasons",
+            description = "Leave churn_reason empty: skip explaining each churn risk (SHAP), the costliest part of scoring "
+                    + "a large file.")
+    boolean noChurnReasons;
+
     @Option(names = {"-q", "--quiet"}, description = "Do not show progress on standard error.")
     boolean quiet;
 
@@ -108,7 +123,8 @@ final class ScoreCommand implements Callable<Integer> {
                 : calibrationEnd != null ? holdoutPeriods
                 : period == PeriodUnit.WEEKS ? 52 : 365;
         var settings = new ScoringPipeline.Settings(period, asOf, end, h, repurchaseDays,
-                new ClvSettings(clvMonths, discountRate, margin, periodsPerMonth));
+                new ClvSettings(clvMonths, discountRate, margin, periodsPerMonth),
+                new ChurnRisk.Settings(churnWindow, churnSample, !noChurnReasons));
         ScoringPipeline.Result result;
         try {
             if (!quiet) {
@@ -138,6 +154,12 @@ final class ScoreCommand implements Callable<Integer> {
         }
         if (repurchaseDays < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--repurchase-days must be at least 1, was " + repurchaseDays);
+        }
+        if (churnWindow < 1 || churnWindow > 3650) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--churn-window must be between 1 and 3650 days, was " + churnWindow);
+        }
+        if (churnSample < 100) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--churn-sample must be at least 100, was " + churnSample);
         }
         if (clvMonths < 1 || clvMonths > 1200) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--clv-months must be between 1 and 1200, was " + clvMonths);
@@ -172,6 +194,7 @@ final class ScoreCommand implements Callable<Integer> {
         var gg = r.gammaGamma();
         o.printf(Locale.ROOT, "  Gamma-Gamma       p=%.4f q=%.4f gamma=%.4f  log-likelihood %.2f  (%,d customers)%n",
                 gg.p(), gg.q(), gg.gamma(), gg.logLikelihood(), r.ggCustomers());
+        printChurn(o, r.churn(), settings.churn().windowDays());
         if (r.holdoutPurchases().isPresent()) {
             long actual = 0;
             double predicted = 0;
@@ -190,6 +213,25 @@ final class ScoreCommand implements Callable<Integer> {
                     settings.unit().name().toLowerCase(Locale.ROOT));
         }
         o.flush();
+    }
+
+    /** The churn model's line of the summary; shared with {@code rapport bench}. */
+    static void printChurn(java.io.PrintWriter o, ChurnRisk.Result churn, int windowDays) {
+        if (churn.model().isEmpty()) {
+            o.printf(Locale.ROOT, "  churn             no churn_risk: %s%n", churn.unavailable().orElse("no model"));
+            return;
+        }
+        o.printf(Locale.ROOT, "  churn             %s%n", describe(churn.model().get(), windowDays));
+        o.printf(Locale.ROOT, "                    %,d customers scored%s%n", churn.scored(),
+                churn.explained() ? ", each with its top reason (SHAP)" : "");
+    }
+
+    static String describe(ChurnRisk.Model m, int windowDays) {
+        var e = m.evaluation();
+        return String.format(Locale.ROOT, "XGBoost on %,d of the %,d customers who had bought by %s, churned = no purchase "
+                        + "in the %d days after; held out %,d: AUC %.3f, PR-AUC %.3f (logistic AUC %.3f)",
+                m.trainedOn(), m.cohort(), m.cutoff(), windowDays, e.customers(), e.auc(), e.averagePrecision(),
+                m.baselineAuc());
     }
 
     static final class PeriodConverter implements CommandLine.ITypeConverter<PeriodUnit> {

@@ -22,7 +22,7 @@ final class ScoresCsvWriter {
 
     static final String HEADER = "customer_id,frequency,recency,T,monetary_value,total_spend,"
             + "r_score,f_score,m_score,rfm_cell,segment,business_group,top_20_percent,spend_tier,"
-            + "p_alive,expected_purchases,p_purchase_within,expected_average_value,clv";
+            + "p_alive,expected_purchases,p_purchase_within,expected_average_value,clv,churn_risk,churn_reason";
 
     private static final int CHUNK = 32_768;
 
@@ -56,7 +56,8 @@ final class ScoresCsvWriter {
     private static byte[] format(ScoringPipeline.Result r, IntFunction<String> customerId, int from, int to, boolean holdout) {
         var s = r.summaries();
         var p = r.predictions();
-        var sb = new StringBuilder((to - from) * 160);
+        var churn = r.churn();
+        var sb = new StringBuilder((to - from) * 200);
         for (int i = from; i < to; i++) {
             appendField(sb, customerId.apply(i));
             boolean bought = s.hasPurchased(i);
@@ -86,6 +87,12 @@ final class ScoresCsvWriter {
             } else {
                 sb.append(",,,,");
             }
+            sb.append(',');
+            if (churn.hasRisk(i)) {
+                fixed(sb, churn.risk()[i], 6);
+            }
+            sb.append(',');
+            churn.topReason(i).ifPresent(reason -> appendField(sb, reason));
             if (holdout) {
                 sb.append(',').append(r.holdoutPurchases().get()[i]);
             }

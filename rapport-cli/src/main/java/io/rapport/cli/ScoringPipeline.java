@@ -20,7 +20,8 @@ import java.util.Optional;
 
 /**
  * Transactions → every score of a customer: summaries, RFM (scores, cell, segment, group, top
- * 20 %, spend tier), BG/NBD and Gamma-Gamma fits, and their predictions. Shared by
+ * 20 %, spend tier), BG/NBD and Gamma-Gamma fits, their predictions, and the churn risk with its top
+ * reason ({@link ChurnRisk}). Shared by
  * {@code rapport score} and {@code rapport bench}, which times each step through {@link Steps}.
  */
 final class ScoringPipeline {
@@ -39,9 +40,10 @@ final class ScoringPipeline {
      * @param horizon         periods ahead for the expected purchases
      * @param repurchaseDays  days ahead for P(purchase within)
      * @param clv             CLV horizon, discount and margin
+     * @param churn           churn window, training sample and whether to explain each risk
      */
     record Settings(PeriodUnit unit, LocalDate asOf, LocalDate observationEnd, double horizon, int repurchaseDays,
-                    ClvSettings clv) {
+                    ClvSettings clv, ChurnRisk.Settings churn) {
 
         boolean validating() {
             return observationEnd.isAfter(asOf);
@@ -54,10 +56,12 @@ final class ScoringPipeline {
      * @param holdoutPeriods   length of the holdout in periods (0 when not validating)
      * @param topValue         top 20 % by total spend among purchasing customers
      * @param ggCustomers      repeat customers with a positive average spend, the ones Gamma-Gamma is fitted on
+     * @param churn            churn risk and top reason as of {@code settings.asOf()}
      */
     record Result(CustomerSummaries summaries, Optional<int[]> holdoutPurchases, double holdoutPeriods, RfmScores rfm,
                   boolean[] topValue, SpendTierClassifier.SpendTiers tiers, BgNbdParameters bgNbd,
-                  GammaGammaParameters gammaGamma, int ggCustomers, CustomerPredictions predictions) {}
+                  GammaGammaParameters gammaGamma, int ggCustomers, CustomerPredictions predictions,
+                  ChurnRisk.Result churn) {}
 
     private ScoringPipeline() {}
 
@@ -108,10 +112,13 @@ final class ScoringPipeline {
                 settings.unit().fromDays(settings.repurchaseDays()));
         requireFinite(predictions);
         lap(steps, "predictions", t);
-        return new Result(summaries, holdout, holdoutPeriods, rfm, top, tiers, bgNbd, gammaGamma, gg, predictions);
+
+        var churn = ChurnRisk.score(tx, customerCount, settings.asOf(), settings.churn(), steps);
+        return new Result(summaries, holdout, holdoutPeriods, rfm, top, tiers, bgNbd, gammaGamma, gg, predictions, churn);
     }
 
-    private static long lap(Steps steps, String step, long started) {
+    /** Tells {@code steps} that {@code step} ended now; returns now, the start of the next step. */
+    static long lap(Steps steps, String step, long started) {
         long now = System.nanoTime();
         steps.done(step, now - started);
         return now;

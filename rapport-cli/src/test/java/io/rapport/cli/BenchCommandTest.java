@@ -22,9 +22,44 @@ class BenchCommandTest {
 
         assertThat(exit).as(cli.err()).isZero();
         assertThat(cli.out()).contains("Generated 2,000 customers", "parse CSV (fast)", "summaries", "rfm", "bg/nbd fit",
-                "gamma-gamma fit", "predictions", "write scores CSV", "total", "peak heap", "DuckDB", "same as Rapport");
+                "gamma-gamma fit", "predictions", "churn train", "churn scoring", "write scores CSV", "total", "peak heap", "DuckDB", "same as Rapport");
         assertThat(Files.lines(tmp.resolve(BenchCommand.FILE)).count()).isGreaterThan(2000 * 8);
         assertThat(Files.exists(tmp.resolve("scores.csv"))).isTrue();
+    }
+
+    @Test
+    void should_train_the_churn_model_and_give_every_buyer_a_churn_risk_between_0_and_1() throws IOException {
+        int exit = cli.rapport("bench", "--customers", "2000", "--out", tmp.toString(), "--quiet", "--no-duckdb",
+                "--churn-reasons");
+
+        assertThat(exit).as(cli.err()).isZero();
+        assertThat(cli.out()).containsPattern("churn train +[0-9.]+ s .*XGBoost on [0-9,]+ of the [0-9,]+ customers who had bought by")
+                .containsPattern("churn scoring +[0-9.]+ s .* customers, P\\(churn\\) and top reason \\(SHAP\\)");
+        var rows = ScoreCommandTest.rows(tmp.resolve("scores.csv"));
+        assertThat(rows).isNotEmpty();
+        int explained = 0;
+        for (var r : rows) {
+            // the generated customers in the file all bought something, so each has a risk
+            double risk = Double.parseDouble(r.get("churn_risk"));
+            assertThat(risk).as(r.get("customer_id")).isBetween(0.0, 1.0);
+            explained += r.get("churn_reason").isEmpty() ? 0 : 1;
+        }
+        assertThat(explained).as("customers with a top reason").isGreaterThan(rows.size() / 2);
+        assertThat(rows.stream().mapToDouble(r -> Double.parseDouble(r.get("churn_risk"))).distinct().count())
+                .as("distinct risks").isGreaterThan(100);
+    }
+
+    @Test
+    void should_score_churn_risk_without_reasons_by_default() throws IOException {
+        int exit = cli.rapport("bench", "--customers", "2000", "--out", tmp.toString(), "--quiet", "--no-duckdb");
+
+        assertThat(exit).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("P(churn) only");
+        var rows = ScoreCommandTest.rows(tmp.resolve("scores.csv"));
+        assertThat(rows).allSatisfy(r -> {
+            assertThat(Double.parseDouble(r.get("churn_risk"))).isBetween(0.0, 1.0);
+            assertThat(r.get("churn_reason")).isEmpty();
+        });
     }
 
     @Test

@@ -20,7 +20,7 @@ class ScoreCommandTest {
     @TempDir
     static Path shared;
 
-    /** 2,000 demo customers written by `rapport bench` (fast path), scored once for all tests. */
+    /** 2,000 demo customers written by `rapport bench` (fast path, with churn reasons as `score`), scored once for all tests. */
     static Path transactions;
 
     @TempDir
@@ -31,7 +31,8 @@ class ScoreCommandTest {
     @BeforeAll
     static void benchData() {
         var run = new CliRun();
-        int exit = run.rapport("bench", "--customers", "2000", "--no-duckdb", "--quiet", "--out", shared.toString());
+        int exit = run.rapport("bench", "--customers", "2000", "--no-duckdb", "--quiet", "--churn-reasons", "--out",
+                shared.toString());
         assertThat(exit).as(run.err()).isZero();
         transactions = shared.resolve(BenchCommand.FILE);
     }
@@ -57,10 +58,14 @@ class ScoreCommandTest {
             assertThat(Double.parseDouble(r.get("clv"))).isFinite().isNotNegative();
             assertThat(Double.parseDouble(r.get("expected_purchases"))).isFinite().isNotNegative();
             assertThat(r.get("spend_tier")).isIn("black", "gold", "silver");
+            assertThat(Double.parseDouble(r.get("churn_risk"))).isBetween(0.0, 1.0);
         }
+        long reasons = rows.stream().filter(r -> !r.get("churn_reason").isEmpty()).count();
+        assertThat(reasons).as("customers with a top churn reason").isGreaterThan(rows.size() / 2);
         long top = rows.stream().filter(r -> r.get("top_20_percent").equals("true")).count();
         assertThat(top).isBetween((long) (0.19 * rows.size()), (long) (0.25 * rows.size()));
-        assertThat(cli.out()).contains("BG/NBD (weeks)", "Gamma-Gamma");
+        assertThat(cli.out()).contains("BG/NBD (weeks)", "Gamma-Gamma", "churn             XGBoost on",
+                "customers scored, each with its top reason (SHAP)");
     }
 
     @Test
@@ -87,6 +92,21 @@ class ScoreCommandTest {
         var rows = rows(out);
         assertThat(rows).hasSize(4372);
         assertThat(rows.stream().map(r -> r.get("customer_id"))).contains("17850", "12346").noneMatch(id -> id.endsWith(".0"));
+    }
+
+    @Test
+    void should_leave_churn_risk_empty_and_say_why_when_the_history_is_shorter_than_the_churn_window() throws IOException {
+        var out = tmp.resolve("scores.csv");
+        // the demo data cover three years: a 2,000-day window leaves no earlier cutoff to learn from
+        int exit = cli.rapport("score", transactions.toString(), "--out", out.toString(), "--quiet", "--churn-window", "2000");
+
+        assertThat(exit).as(cli.err()).isZero();
+        assertThat(cli.out()).contains("no churn_risk: too little history to train the churn model: the history starts");
+        assertThat(rows(out)).allSatisfy(r -> {
+            assertThat(r.get("churn_risk")).isEmpty();
+            assertThat(r.get("churn_reason")).isEmpty();
+            assertThat(r.get("p_alive")).isNotEmpty();
+        });
     }
 
     @Test
@@ -148,6 +168,8 @@ class ScoreCommandTest {
         assertThat(cli.err()).contains("supports only 'qty*price'");
         assertThat(cli.rapport("score", file.toString(), "--out", "s.csv", "--date-format", "yyyy-bb")).isEqualTo(2);
         assertThat(cli.err()).contains("--date-format");
+        assertThat(cli.rapport("score", file.toString(), "--out", "s.csv", "--churn-window", "0")).isEqualTo(2);
+        assertThat(cli.err()).contains("--churn-window must be between 1 and 3650 days, was 0");
     }
 
     @Test

@@ -73,6 +73,57 @@ public final class BehaviourHistory {
         return new Builder(customerCount, channels);
     }
 
+    /**
+     * The history of plain transactions (customer, day, amount; no channels or events): a customer's transactions of
+     * one day count as one order, their non-negative part a sale and their negative part a return, as purchase days
+     * do in {@link io.rapport.analytics.summary.RepeatPurchaseSummarizer}: the day has a sale when its non-negative
+     * part is positive or it has no negative part (a day of zero amounts is a sale of 0), and a return when its
+     * negative part is below 0. Customers are grouped in parallel chunks and added in customer order, so the result
+     * does not depend on the thread count.
+     */
+    public static BehaviourHistory ofTransactions(TransactionColumns tx, int customerCount) {
+        if (customerCount < tx.minimumCustomerCount()) {
+            throw new IllegalArgumentException("customerCount " + customerCount
+                    + " is smaller than the largest customer index + 1 (" + tx.minimumCustomerCount() + ")");
+        }
+        int[] customer = tx.customer();
+        long[] day = tx.epochDay();
+        double[] amount = tx.amount();
+        int n = customer.length;
+        long minDay = Long.MAX_VALUE;
+        for (long d : day) {
+            minDay = Math.min(minDay, d);
+        }
+        int[] start = starts(customer, n, customerCount);
+        // a customer's rows as (day offset << 32 | row), sorted per customer: days in order, same-day rows together
+        long[] keys = new long[n];
+        int[] fill = Arrays.copyOf(start, customerCount);
+        for (int i = 0; i < n; i++) {
+            long offset = day[i] - minDay;
+            if (offset > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("row " + i + ": dates span more than 2^31 days");
+            }
+            keys[fill[customer[i]]++] = (offset << 32) | i;
+        }
+        int chunk = 1 << 14;
+        long first = minDay;
+        List<DailyOrders> chunks = java.util.stream.IntStream.range(0, (customerCount + chunk - 1) / chunk).parallel()
+                .mapToObj(k -> DailyOrders.of(k * chunk, Math.min(customerCount, (k + 1) * chunk), start, keys, first, amount))
+                .toList();
+        var b = builder(customerCount);
+        for (DailyOrders d : chunks) {
+            for (int k = 0; k < d.count; k++) {
+                if (d.sale[k] > 0 || d.returned[k] == 0) {
+                    b.order(d.customer[k], d.day[k], d.sale[k], -1, false);
+                }
+                if (d.returned[k] < 0) {
+                    b.order(d.customer[k], d.day[k], d.returned[k], -1, true);
+                }
+            }
+        }
+        return b.build();
+    }
+
     /** A builder whose channels are named as orders arrive ({@link Builder#channel}). */
     public static Builder builder(int customerCount) {
         return new Builder(customerCount, List.of());
@@ -284,6 +335,49 @@ public final class BehaviourHistory {
             start[c + 1] += start[c];
         }
         return start;
+    }
+
+    /** One chunk of customers' days: the sum of the day's non-negative amounts and of its negative ones. */
+    private static final class DailyOrders {
+        int count;
+        int[] customer = new int[256];
+        int[] day = new int[256];
+        double[] sale = new double[256];
+        double[] returned = new double[256];
+
+        static DailyOrders of(int fromCustomer, int toCustomer, int[] start, long[] keys, long firstDay, double[] amount) {
+            var d = new DailyOrders();
+            for (int c = fromCustomer; c < toCustomer; c++) {
+                Arrays.sort(keys, start[c], start[c + 1]);
+                long previous = -1;
+                for (int j = start[c]; j < start[c + 1]; j++) {
+                    long offset = keys[j] >>> 32;
+                    if (offset != previous) {
+                        d.add(c, Math.toIntExact(offset + firstDay));
+                        previous = offset;
+                    }
+                    double a = amount[(int) keys[j]];
+                    if (a >= 0) {
+                        d.sale[d.count - 1] += a;
+                    } else {
+                        d.returned[d.count - 1] += a;
+                    }
+                }
+            }
+            return d;
+        }
+
+        private void add(int c, int epochDay) {
+            if (count == day.length) {
+                customer = Arrays.copyOf(customer, 2 * count);
+                day = Arrays.copyOf(day, 2 * count);
+                sale = Arrays.copyOf(sale, 2 * count);
+                returned = Arrays.copyOf(returned, 2 * count);
+            }
+            customer[count] = c;
+            day[count] = epochDay;
+            count++;
+        }
     }
 
     /** Collects orders and events in any order. */

@@ -51,6 +51,9 @@ final class GradientBoostedChurnModel implements TrainedChurnModel {
             data = matrix(x.values(), x.rowCount(), x.featureCount());
             data.setLabel(labels);
             Booster booster = XGBoost.train(data, params, s.trees(), Map.of(), null, null);
+            // Training used s.threads() (reproducible trees); rows are predicted independently, so predictions and
+            // explanations are the same with any thread count: use every core for them, as a loaded model does.
+            booster.setParam("nthread", Runtime.getRuntime().availableProcessors());
             return new GradientBoostedChurnModel(x.features(), booster);
         } catch (XGBoostError e) {
             throw new ChurnModelException("XGBoost could not train the model: " + e.getMessage(), e);

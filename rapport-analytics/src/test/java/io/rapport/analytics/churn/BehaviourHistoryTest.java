@@ -3,6 +3,7 @@ package io.rapport.analytics.churn;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.rapport.analytics.summary.TransactionColumns;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -119,6 +120,68 @@ class BehaviourHistoryTest {
                 TimeSplitTraining.Settings.defaults().withMinimums(1_000_000, 50));
         assertThat(few).isInstanceOfSatisfying(TimeSplitTraining.TooLittleHistory.class,
                 t -> assertThat(t.reason()).contains("at least 1000000"));
+    }
+
+    @Test
+    void should_make_one_order_of_a_customers_transactions_of_a_day_with_its_returns_apart() {
+        // rows out of order; customer 0: two lines on day 10 and a partial return on day 10, a return-only day 20;
+        // customer 2: a zero-amount day 5 and one line on day 12; customer 1 has nothing
+        var tx = new io.rapport.analytics.summary.TransactionColumns(
+                new int[] {0, 2, 0, 0, 2, 0},
+                new long[] {10, 12, 10, 20, 5, 10},
+                new double[] {30, 7, 20, -15, 0, -5});
+
+        var h = BehaviourHistory.ofTransactions(tx, 3);
+
+        assertThat(h.orderCount()).isEqualTo(5);
+        var f = h.figuresAt(30, new int[] {0, 1, 2});
+        assertThat(f.orderCount()).containsExactly(1, 0, 2);
+        assertThat(f.returnCount()).containsExactly(2, 0, 0);
+        assertThat(f.purchaseDays()).containsExactly(1, 0, 2);
+        assertThat(f.totalSpend()).containsExactly(30.0, 0.0, 7.0);
+        assertThat(f.daysSinceLastPurchase()).containsExactly(20.0, Double.NaN, 18.0);
+        assertThat(h.purchasedBy(9)).containsExactly(false, false, true);
+        assertThat(h.noPurchaseWithin(10, 5)).containsExactly(true, true, false);
+    }
+
+    @Test
+    void should_build_from_transactions_the_history_of_one_order_per_customer_day() {
+        TransactionColumns tx = demo.transactions();
+        int n = demo.customerCount();
+        // the straightforward way: sum each customer-day's non-negative and negative amounts in a map
+        var sums = new java.util.TreeMap<Long, double[]>();
+        for (int i = 0; i < tx.size(); i++) {
+            double[] s = sums.computeIfAbsent(((long) tx.customer()[i] << 32) | tx.epochDay()[i], k -> new double[2]);
+            s[tx.amount()[i] >= 0 ? 0 : 1] += tx.amount()[i];
+        }
+        var b = BehaviourHistory.builder(n);
+        sums.forEach((key, s) -> {
+            int c = (int) (key >>> 32);
+            long day = (int) (long) key;
+            if (s[0] > 0 || s[1] == 0) {
+                b.order(c, day, s[0], -1, false);
+            }
+            if (s[1] < 0) {
+                b.order(c, day, s[1], -1, true);
+            }
+        });
+        var expected = b.build();
+
+        var actual = BehaviourHistory.ofTransactions(tx, n);
+
+        assertThat(actual.orderCount()).isEqualTo(expected.orderCount());
+        int[] all = IntStream.range(0, n).toArray();
+        long end = DemoBehaviourHistory.localDay(END);
+        for (long cutoff : new long[] {end, end - 365}) {
+            var e = expected.figuresAt(cutoff, all);
+            var a = actual.figuresAt(cutoff, all);
+            assertThat(a.orderCount()).isEqualTo(e.orderCount());
+            assertThat(a.returnCount()).isEqualTo(e.returnCount());
+            assertThat(a.purchaseDays()).isEqualTo(e.purchaseDays());
+            assertThat(a.medianIntervalDays()).isEqualTo(e.medianIntervalDays());
+            assertClose(a.totalSpend(), e.totalSpend());
+            assertClose(a.spendLast180(), e.spendLast180());
+        }
     }
 
     private static void assertClose(double[] actual, double[] expected) {
