@@ -748,6 +748,9 @@
     e.preventDefault();
     drag.ghost.style.left = (e.clientX + 8) + 'px';
     drag.ghost.style.top = (e.clientY + 8) + 'px';
+    // read against the layout the person sees, drop marker included, before the marker moves
+    var over = overCanvas(e.clientX, e.clientY);
+    var at = dropIndex(e.clientY);
     if (indicator.parentNode) {
       indicator.parentNode.removeChild(indicator);
     }
@@ -759,8 +762,7 @@
       if (target) {
         target.classList.add('je-target');
       }
-    } else if (overCanvas(e.clientX, e.clientY)) {
-      var at = dropIndex(e.clientY);
+    } else if (over) {
       var before = canvas.querySelector('.je-step[data-index="' + at + '"]');
       canvas.insertBefore(indicator, before);
     }
@@ -777,6 +779,9 @@
     }
     dragJustEnded = d.what.kind === 'add';
     setTimeout(function () { dragJustEnded = false; }, 0);
+    // where it lands is read while the drop marker still holds its place, as the person saw it
+    var over = overCanvas(e.clientX, e.clientY);
+    var at = dropIndex(e.clientY);
     d.ghost.parentNode.removeChild(d.ghost);
     root.classList.remove('je-dragging');
     if (indicator.parentNode) {
@@ -791,10 +796,9 @@
       }
       return;
     }
-    if (!overCanvas(e.clientX, e.clientY)) {
+    if (!over) {
       return;
     }
-    var at = dropIndex(e.clientY);
     if (d.what.kind === 'add') {
       insert(d.what.type, at);
     } else {
