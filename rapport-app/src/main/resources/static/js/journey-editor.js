@@ -99,7 +99,15 @@
 
   /* ---- reading and writing the JSON ---- */
 
+  /* While the JSON text does not parse, the visual editor changes nothing: it would overwrite what is being typed. */
+  function editable() {
+    return !readOnly && jsonState.hidden;
+  }
+
   function write() {
+    if (!editable()) {
+      return;
+    }
     textarea.value = JSON.stringify(def, null, 2);
     jsonState.hidden = true;
     textarea.classList.remove('invalid');
@@ -272,6 +280,9 @@
   }
 
   function insert(type, at) {
+    if (!editable()) {
+      return;
+    }
     var step = newStep(type);
     steps().splice(at, 0, step);
     selected = step;
@@ -281,6 +292,9 @@
   }
 
   function move(from, to) {
+    if (!editable()) {
+      return;
+    }
     var list = steps();
     if (from < 0 || from >= list.length || to < 0 || to > list.length) {
       return;
@@ -292,6 +306,9 @@
   }
 
   function remove(index) {
+    if (!editable()) {
+      return;
+    }
     var step = steps().splice(index, 1)[0];
     if (selected === step) {
       selected = null;
@@ -307,6 +324,9 @@
   }
 
   function connect(step, field, targetId) {
+    if (!editable()) {
+      return;
+    }
     if (field.indexOf('branches.') === 0) {
       var arm = step.branches[+field.substring(9)];
       arm.next = targetId;
@@ -918,6 +938,7 @@
     drawPanel();
   } else {
     def = {steps: []};
+    drawCanvas();
   }
   root.setAttribute('data-ready', 'true');
 }());

@@ -165,7 +165,7 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
     }
 
     @Test
-    void should_show_a_validation_problem_on_its_step_and_keep_a_step_type_it_does_not_know() {
+    void should_show_a_validation_problem_on_its_step_keep_a_step_type_it_does_not_know_and_spare_half_typed_json() {
         String code = source + "-keep";
         var saved = admin().putJson("/api/v1/journeys/" + code, JsonMapper.builder().build().readTree("""
                 {"name": "keep", "trigger": {"type": "manual"}, "holdoutPercent": 0,
@@ -183,6 +183,12 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
                 "{\"id\": \"call\", \"type\": \"future-step\", \"url\": \"https://example.com/hook\","
                         + " \"retry\": {\"times\": 3}}"));
         String withFuture = tree.toString();
+        // while the JSON does not parse, the visual editor leaves the text alone
+        browser.script("var t = document.getElementById('definition'); t.value = arguments[0];"
+                + " t.dispatchEvent(new Event('input'));", "{\"name\": \"half typed");
+        browser.awaitVisible("#je-json-state");
+        browser.find("#je-palette-send").click();
+        assertThat(browser.find("#definition").getAttribute("value")).isEqualTo("{\"name\": \"half typed");
         browser.script("var t = document.getElementById('definition'); t.value = arguments[0];"
                 + " t.dispatchEvent(new Event('input'));", withFuture);
         browser.awaitVisible("#je-step-call");
