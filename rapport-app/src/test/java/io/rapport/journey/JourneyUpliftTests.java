@@ -68,6 +68,13 @@ abstract class JourneyUpliftTests extends JourneyTestBase {
         }
     }
 
+    @Test
+    void should_answer_404_journey_not_found_for_an_unknown_journey() {
+        var response = admin().get("/api/v1/journeys/" + source + "-none/uplift");
+        assertThat(response.status()).isEqualTo(404);
+        assertThat(response.json().get("code").asString()).isEqualTo("journey-not-found");
+    }
+
     private void checkCurve(String code, List<Long> ids, Map<Integer, Instant> entered, Map<Integer, Instant> did,
                             int hour) {
         Instant now = T0.plus(Duration.ofHours(hour));
