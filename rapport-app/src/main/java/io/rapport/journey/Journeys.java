@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.SelectFieldOrAsterisk;
 import org.jooq.impl.DSL;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -218,7 +219,7 @@ public class Journeys {
         int horizon = definition(journey.id(), journey.version()).goal()
                 .map(g -> (int) Math.min(MAX_CURVE_DAYS, Math.max(1, wholeDaysUp(g.within()))))
                 .orElse(DEFAULT_CURVE_DAYS);
-        List<org.jooq.SelectFieldOrAsterisk> columns = new ArrayList<>();
+        List<SelectFieldOrAsterisk> columns = new ArrayList<>();
         columns.add(I_HOLDOUT);
         for (int d = 1; d <= horizon; d++) {
             columns.add(DSL.count().filterWhere(I_ENTERED.le(now.minusDays(d))));
