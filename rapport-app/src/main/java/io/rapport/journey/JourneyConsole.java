@@ -1,11 +1,15 @@
 package io.rapport.journey;
 
+import io.rapport.channel.MessageTemplates;
 import io.rapport.platform.Actor;
 import io.rapport.platform.RapportException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.context.MessageSource;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -13,11 +17,15 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseBody;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Console pages of journeys: the list with live counts, and a journey's page with its step diagram (drawn from the
- * definition), statistics with the uplift against the holdout, status buttons and the JSON editor with validation.
+ * definition), statistics with the uplift against the holdout and its curve by day since entry, status buttons, and
+ * the visual editor (static/js/journey-editor.js) kept in step with the JSON editor; a new journey's page has the
+ * same editor. Saving posts the JSON, which {@link Journeys#save} validates as the API does.
  */
 @Controller
 class JourneyConsole {
@@ -26,10 +34,39 @@ class JourneyConsole {
     private final JourneyDefinitions definitions;
     private final Playbooks playbooks;
     private final JourneyMigrations migrations;
+    private final MessageTemplates templates;
+    private final MessageSource messages;
+    private final ObjectMapper json;
+
+    /** Step types in the palette's order; types the engine knows beyond these follow them. */
+    static final List<String> PALETTE = List.of("send", "wait", "branch", "split", "points", "coupon", "tag", "untag",
+            "task", "goal", "exit");
+    /** Texts of the editor, sent to the page in the viewer's language. */
+    static final List<String> EDITOR_LABELS = List.of("journeys.editor.palette", "journeys.editor.canvas",
+            "journeys.editor.journey", "journeys.editor.trigger", "journeys.editor.name",
+            "journeys.editor.holdoutPercent", "journeys.editor.step", "journeys.editor.id", "journeys.editor.type",
+            "journeys.editor.next", "journeys.editor.following", "journeys.editor.end", "journeys.editor.then",
+            "journeys.editor.else", "journeys.editor.branches", "journeys.editor.weight", "journeys.editor.addArm",
+            "journeys.editor.remove", "journeys.editor.up", "journeys.editor.down", "journeys.editor.other",
+            "journeys.editor.otherHelp", "journeys.editor.invalidJson", "journeys.editor.dropHere",
+            "journeys.editor.empty", "journeys.editor.template", "journeys.editor.noTemplate",
+            "journeys.editor.variables", "journeys.editor.templateVariables", "journeys.editor.duration",
+            "journeys.editor.until", "journeys.editor.event", "journeys.editor.timeout",
+            "journeys.editor.condition", "journeys.editor.conditionEvent", "journeys.editor.conditionMessage",
+            "journeys.editor.engagement", "journeys.editor.points", "journeys.editor.reward", "journeys.editor.tag",
+            "journeys.editor.kind", "journeys.editor.title", "journeys.editor.assignee", "journeys.editor.role",
+            "journeys.editor.due", "journeys.editor.missing", "journeys.editor.within", "journeys.editor.field",
+            "journeys.editor.offsetDays", "journeys.editor.at", "journeys.editor.score", "journeys.editor.to",
+            "journeys.editor.from", "journeys.editor.per", "journeys.editor.moreThan", "journeys.editor.filter",
+            "journeys.editor.durationHelp", "journeys.editor.selectHelp", "journeys.editor.moveHelp");
 
     JourneyConsole(Journeys journeys, JourneyDefinitions definitions, Playbooks playbooks,
-                   JourneyMigrations migrations) {
+                   JourneyMigrations migrations, MessageTemplates templates, MessageSource messages,
+                   ObjectMapper json) {
         this.migrations = migrations;
+        this.templates = templates;
+        this.messages = messages;
+        this.json = json;
         this.journeys = journeys;
         this.definitions = definitions;
         this.playbooks = playbooks;
@@ -43,6 +80,55 @@ class JourneyConsole {
         return "journeys";
     }
 
+    /** A new journey: its code, and the editor starting from a journey with a manual trigger and no steps. */
+    @GetMapping("/journeys/new")
+    @PreAuthorize(JourneyController.MAY_WRITE)
+    String create(Model model, Locale locale) {
+        return newPage(model, locale, "", NEW_JOURNEY, List.of());
+    }
+
+    static final String NEW_JOURNEY = """
+            {
+              "name": "",
+              "trigger": {"type": "manual"},
+              "holdoutPercent": 10,
+              "steps": []
+            }""";
+
+    @PostMapping("/journeys/new")
+    @PreAuthorize(JourneyController.MAY_WRITE)
+    String createSave(@RequestParam(defaultValue = "") String code, @RequestParam String definition, Model model,
+                      Locale locale, RedirectAttributes redirect) {
+        if (journeys.exists(code)) {
+            return newPage(model, locale, code, definition, List.of(Map.of("path", "code", "message",
+                    messages.getMessage("journeys.editor.codeTaken", new Object[] {code}, locale))));
+        }
+        try {
+            journeys.save(code, definition, Actor.current().name());
+        } catch (RapportException invalid) {
+            return newPage(model, locale, code, definition, problems(invalid));
+        }
+        redirect.addFlashAttribute("saved", true);
+        return "redirect:/journeys/" + code;
+    }
+
+    private String newPage(Model model, Locale locale, String code, String definition,
+                           List<Map<String, Object>> problems) {
+        model.addAttribute("code", code);
+        model.addAttribute("editor", definition);
+        model.addAttribute("problems", problems);
+        model.addAttribute("editorConfig", editorConfig(locale));
+        return "journey-new";
+    }
+
+    /** The uplift curve for the page's chart (the API's {@code /api/v1/journeys/{code}/uplift}, for the session). */
+    @GetMapping("/journeys/{code}/uplift")
+    @PreAuthorize(JourneyController.MAY_READ)
+    @ResponseBody
+    Journeys.UpliftCurve uplift(@PathVariable String code) {
+        return journeys.upliftByDay(code);
+    }
+
     @PostMapping("/journeys/playbooks")
     @PreAuthorize(JourneyController.MAY_WRITE)
     String install(@RequestParam String name) {
@@ -51,9 +137,9 @@ class JourneyConsole {
 
     @GetMapping("/journeys/{code}")
     @PreAuthorize(JourneyController.MAY_READ)
-    String journey(@PathVariable String code, Model model) {
+    String journey(@PathVariable String code, Model model, Locale locale) {
         Journeys.Detail detail = journeys.get(code);
-        return page(model, detail, detail.definition(), List.of());
+        return page(model, locale, detail, detail.definition(), List.of());
     }
 
     @PostMapping("/journeys/{code}/status")
@@ -91,18 +177,19 @@ class JourneyConsole {
 
     @PostMapping("/journeys/{code}")
     @PreAuthorize(JourneyController.MAY_WRITE)
-    String save(@PathVariable String code, @RequestParam String definition, Model model,
+    String save(@PathVariable String code, @RequestParam String definition, Model model, Locale locale,
                 RedirectAttributes redirect) {
         try {
             journeys.save(code, definition, Actor.current().name());
         } catch (RapportException invalid) {
-            return page(model, journeys.get(code), definition, problems(invalid));
+            return page(model, locale, journeys.get(code), definition, problems(invalid));
         }
         redirect.addFlashAttribute("saved", true);
         return "redirect:/journeys/" + code;
     }
 
-    private String page(Model model, Journeys.Detail detail, String editorText, List<Map<String, Object>> problems) {
+    private String page(Model model, Locale locale, Journeys.Detail detail, String editorText,
+                        List<Map<String, Object>> problems) {
         JourneyDefinition definition = definitions.stored(detail.definition());
         Journeys.Stats stats = journeys.stats(detail.journey().code());
         model.addAttribute("journey", detail.journey());
@@ -111,7 +198,33 @@ class JourneyConsole {
         model.addAttribute("stats", stats);
         model.addAttribute("editor", editorText);
         model.addAttribute("problems", problems);
+        model.addAttribute("editorConfig", editorConfig(locale));
         return "journey";
+    }
+
+    /**
+     * What the visual editor needs, as JSON for the page: the step and trigger types the engine knows (so a type
+     * added to the engine shows up in the palette, edited as raw JSON until the editor learns its fields), the
+     * message templates with their variables for the template picker, and the texts in the viewer's language.
+     */
+    String editorConfig(Locale locale) {
+        List<String> stepTypes = Stream.concat(PALETTE.stream(),
+                JourneyDefinitions.STEP_TYPES.stream().filter(t -> !PALETTE.contains(t)).sorted()).toList();
+        List<String> triggerTypes = JourneyDefinitions.TRIGGER_TYPES.stream().sorted().toList();
+        Map<String, String> labels = new LinkedHashMap<>();
+        EDITOR_LABELS.forEach(key -> labels.put(key.substring("journeys.editor.".length()),
+                messages.getMessage(key, null, key, locale)));
+        Map<String, String> stepLabels = new LinkedHashMap<>();
+        stepTypes.forEach(t -> stepLabels.put(t, messages.getMessage("journeys.step." + t, null, t, locale)));
+        Map<String, String> triggerLabels = new LinkedHashMap<>();
+        triggerTypes.forEach(t -> triggerLabels.put(t,
+                messages.getMessage("journeys.triggerType." + t, null, t, locale)));
+        List<Map<String, Object>> templateList = templates.list().stream().map(t -> Map.<String, Object>of(
+                "code", t.code(), "channel", t.channel().name().toLowerCase(Locale.ROOT),
+                "variables", t.variables())).toList();
+        return json.writeValueAsString(Map.of("stepTypes", stepTypes, "stepLabels", stepLabels,
+                "triggerTypes", triggerTypes, "triggerLabels", triggerLabels, "templates", templateList,
+                "labels", labels));
     }
 
     /** One box per step, in order, with where it leads and how many customers passed it. */

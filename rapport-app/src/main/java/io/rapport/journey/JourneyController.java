@@ -105,4 +105,11 @@ class JourneyController {
     Journeys.Stats stats(@PathVariable String code) {
         return journeys.stats(code);
     }
+
+    /** Treatment vs holdout conversion by day since entry with the uplift's 95 % interval (the console's chart). */
+    @GetMapping("/api/v1/journeys/{code}/uplift")
+    @PreAuthorize(MAY_READ)
+    Journeys.UpliftCurve uplift(@PathVariable String code) {
+        return journeys.upliftByDay(code);
+    }
 }

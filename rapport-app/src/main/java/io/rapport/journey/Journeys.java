@@ -7,8 +7,10 @@ import io.rapport.platform.RapportException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.jooq.Record;
+import org.jooq.SelectFieldOrAsterisk;
 import org.jooq.impl.DSL;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -142,6 +145,10 @@ public class Journeys {
                 .and(V_VERSION.eq(journey.version())).fetchOne(V_DEFINITION));
     }
 
+    public boolean exists(String code) {
+        return db.fetchExists(JOURNEY, J_CODE.eq(code));
+    }
+
     Journey head(String code) {
         return db.selectFrom(JOURNEY).where(J_CODE.eq(code)).fetchOptional().map(Journeys::journey)
                 .orElseThrow(() -> RapportException.notFound("journey", code));
@@ -182,11 +189,7 @@ public class Journeys {
                 .orderBy(L_STEP).forEach(r -> byStep.put(r.value1(), r.value2().longValue()));
         Group treatment = group(journey.id(), false);
         Group holdout = group(journey.id(), true);
-        double p1 = treatment.conversionRate();
-        double p0 = holdout.conversionRate();
-        double se = Math.sqrt((treatment.entered() == 0 ? 0 : p1 * (1 - p1) / treatment.entered())
-                + (holdout.entered() == 0 ? 0 : p0 * (1 - p0) / holdout.entered()));
-        double uplift = p1 - p0;
+        Uplift uplift = Uplift.of(treatment.entered(), treatment.converted(), holdout.entered(), holdout.converted());
         double expectedShare = definition(journey.id(), journey.version()).holdoutPercent() / 100.0;
         long total = treatment.entered() + holdout.entered();
         double srm = 1.0;
@@ -196,9 +199,79 @@ public class Journeys {
             double chi = Math.pow(holdout.entered() - eh, 2) / eh + Math.pow(treatment.entered() - et, 2) / et;
             srm = chiSquare1Survival(chi);
         }
-        return new Stats(code, byStatus, byStep, treatment, holdout, uplift, uplift - 1.96 * se, uplift + 1.96 * se,
+        return new Stats(code, byStatus, byStep, treatment, holdout, uplift.difference(), uplift.low(), uplift.high(),
                 treatment.revenuePerCustomer().subtract(holdout.revenuePerCustomer()), expectedShare, srm,
                 outbox.stats(Optional.of(JourneyEngine.origin(journey.code(), ""))));
+    }
+
+    /** Longest curve drawn: a goal window beyond it is cut here; a journey without a goal gets the default. */
+    static final int MAX_CURVE_DAYS = 90;
+    static final int DEFAULT_CURVE_DAYS = 30;
+
+    /**
+     * Day {@code day} of the uplift curve: among the customers inside for at least {@code day} whole days (so every
+     * one of them had the full time to convert), how many of each group converted within {@code day} days of
+     * entering, and the uplift with its 95 % interval ({@link Uplift}, the same maths as {@link #stats}).
+     */
+    public record UpliftDay(int day, long treatmentEntered, long treatmentConverted, long holdoutEntered,
+                            long holdoutConverted, double treatmentRate, double holdoutRate, double uplift,
+                            double upliftLow, double upliftHigh) {}
+
+    /** Treatment vs holdout conversion by day since entry, days 1 to {@code horizonDays} (the goal's window). */
+    public record UpliftCurve(String code, int horizonDays, OffsetDateTime asOf, List<UpliftDay> days) {}
+
+    /**
+     * The uplift curve by day since entry: one grouped query with a filtered count per day for the customers old
+     * enough, and one pass over the converted instances (a difference array adds each conversion to the days from
+     * the one it happened in to the customer's age).
+     */
+    public UpliftCurve upliftByDay(String code) {
+        Journey journey = head(code);
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        int horizon = definition(journey.id(), journey.version()).goal()
+                .map(g -> (int) Math.min(MAX_CURVE_DAYS, Math.max(1, wholeDaysUp(g.within()))))
+                .orElse(DEFAULT_CURVE_DAYS);
+        List<SelectFieldOrAsterisk> columns = new ArrayList<>();
+        columns.add(I_HOLDOUT);
+        for (int d = 1; d <= horizon; d++) {
+            columns.add(DSL.count().filterWhere(I_ENTERED.le(now.minusDays(d))));
+        }
+        long[][] entered = new long[2][horizon + 1];
+        db.select(columns).from(INSTANCE).where(I_JOURNEY.eq(journey.id())).groupBy(I_HOLDOUT).forEach(r -> {
+            int group = Boolean.TRUE.equals(r.get(I_HOLDOUT)) ? 1 : 0;
+            for (int d = 1; d <= horizon; d++) {
+                entered[group][d] = r.get(d, Long.class);
+            }
+        });
+        long[][] converted = new long[2][horizon + 2];
+        db.select(I_HOLDOUT, I_ENTERED, I_CONVERTED).from(INSTANCE).where(I_JOURNEY.eq(journey.id()))
+                .and(I_CONVERTED.isNotNull()).forEach(r -> {
+                    OffsetDateTime entry = r.get(I_ENTERED);
+                    long first = Math.max(1, wholeDaysUp(Duration.between(entry, r.get(I_CONVERTED))));
+                    long last = Math.min(horizon, Duration.between(entry, now).toDays());
+                    if (first <= last) {
+                        int group = Boolean.TRUE.equals(r.get(I_HOLDOUT)) ? 1 : 0;
+                        converted[group][(int) first]++;
+                        converted[group][(int) last + 1]--;
+                    }
+                });
+        List<UpliftDay> days = new ArrayList<>();
+        long treatmentConverted = 0;
+        long holdoutConverted = 0;
+        for (int d = 1; d <= horizon; d++) {
+            treatmentConverted += converted[0][d];
+            holdoutConverted += converted[1][d];
+            Uplift u = Uplift.of(entered[0][d], treatmentConverted, entered[1][d], holdoutConverted);
+            days.add(new UpliftDay(d, entered[0][d], treatmentConverted, entered[1][d], holdoutConverted,
+                    u.treatmentRate(), u.holdoutRate(), u.difference(), u.low(), u.high()));
+        }
+        return new UpliftCurve(code, horizon, now, days);
+    }
+
+    /** Whole days, a started day counting as one (P1DT1H is 2). */
+    static long wholeDaysUp(Duration duration) {
+        long days = duration.toDays();
+        return duration.minusDays(days).isPositive() ? days + 1 : days;
     }
 
     private Group group(long journeyId, boolean holdout) {
@@ -207,7 +280,7 @@ public class Journeys {
         long entered = r.get(0, Long.class);
         long converted = r.get(1, Long.class);
         BigDecimal revenue = r.get(2, BigDecimal.class);
-        return new Group(entered, converted, revenue, entered == 0 ? 0 : (double) converted / entered,
+        return new Group(entered, converted, revenue, Uplift.rate(converted, entered),
                 entered == 0 ? BigDecimal.ZERO : revenue.divide(BigDecimal.valueOf(entered), 2, RoundingMode.HALF_UP));
     }
 

@@ -26,6 +26,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * What journey tests share: real SMTP and gateway, the hand-moved clock, fast timer polling, and the real consent
@@ -165,9 +166,36 @@ abstract class JourneyTestBase extends ServerTest {
     }
 
     long enrolByApi(String code, long customerId, String key) {
+        return enrol(code, customerId, key).get("instanceId").asLong();
+    }
+
+    List<Long> customers(int count) {
+        return customers(count, "");
+    }
+
+    List<Long> customers(int count, String birthday) {
+        StringBuilder csv = new StringBuilder("customer_id,name,email,time_zone,birthday\n");
+        for (int i = 0; i < count; i++) {
+            csv.append(source).append('-').append(i).append(",客户").append(i).append(',').append(email(i))
+                    .append(",Asia/Shanghai,").append(birthday).append('\n');
+        }
+        var response = importFile("customers", "native", "c.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
+        assertThat(response.status()).isLessThan(300);
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(customerByEmail(email(i)));
+        }
+        return ids;
+    }
+
+    String email(int i) {
+        return source + "-" + i + "@example.com";
+    }
+
+    JsonNode enrol(String code, long customerId, String key) {
         var response = admin().postJson("/api/v1/journeys/" + code + "/enrolments",
                 Map.of("customerId", customerId, "key", key));
         assertThat(response.status()).as(response.body()).isEqualTo(200);
-        return response.json().get("instanceId").asLong();
+        return response.json();
     }
 }

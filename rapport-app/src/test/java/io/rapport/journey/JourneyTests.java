@@ -22,29 +22,6 @@ abstract class JourneyTests extends JourneyTestBase {
         clock.set(Instant.parse("2026-03-10T02:00:00Z")); // 10:00 in Shanghai
     }
 
-    List<Long> customers(int count) {
-        return customers(count, "");
-    }
-
-    List<Long> customers(int count, String birthday) {
-        StringBuilder csv = new StringBuilder("customer_id,name,email,time_zone,birthday\n");
-        for (int i = 0; i < count; i++) {
-            csv.append(source).append('-').append(i).append(",客户").append(i).append(',').append(email(i))
-                    .append(",Asia/Shanghai,").append(birthday).append('\n');
-        }
-        var response = importFile("customers", "native", "c.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
-        assertThat(response.status()).isLessThan(300);
-        List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            ids.add(customerByEmail(email(i)));
-        }
-        return ids;
-    }
-
-    String email(int i) {
-        return source + "-" + i + "@example.com";
-    }
-
     String twoSends(String first, String second, String wait) {
         return """
             {"name": "two sends", "trigger": {"type": "manual"}, "reentry": "always", "holdoutPercent": 0,
@@ -53,13 +30,6 @@ abstract class JourneyTests extends JourneyTestBase {
                {"id": "pause", "type": "wait", "duration": "%s"},
                {"id": "second", "type": "send", "template": "%s"}]}
             """.formatted(first, wait, second);
-    }
-
-    JsonNode enrol(String code, long customerId, String key) {
-        var response = admin().postJson("/api/v1/journeys/" + code + "/enrolments",
-                Map.of("customerId", customerId, "key", key));
-        assertThat(response.status()).as(response.body()).isEqualTo(200);
-        return response.json();
     }
 
     @Test
