@@ -532,6 +532,84 @@ abstract class ChannelTests extends ServerTest {
         assertThat(gateway.delivered().stream().map(r -> r.header("Idempotency-Key")).distinct()).hasSize(40);
     }
 
+    /** Erases a customer through the data-subject request API (create, verify, complete); returns when committed. */
+    void erase(long customerId) {
+        long request = admin().postJson("/api/v1/privacy/requests", Map.of("customerId", customerId,
+                "type", "erasure", "regime", "gdpr")).json().get("id").asLong();
+        admin().postJson("/api/v1/privacy/requests/" + request + "/verify", Map.of("method", "in store"));
+        var done = admin().postJson("/api/v1/privacy/requests/" + request + "/complete", "");
+        assertThat(done.json().get("status").asString()).as(done.body()).isEqualTo("COMPLETED");
+    }
+
+    String phone(int i) {
+        return "+86138" + String.format("%08d", Math.abs((source + i).hashCode()) % 100_000_000);
+    }
+
+    @Test
+    void should_not_send_a_retrying_message_after_its_customer_is_erased_and_blank_what_it_held() throws Exception {
+        long customer = customers(1, "Asia/Shanghai").getFirst();
+        template(source + "-erase", "email", "service", List.of(), "您好 {{customer.name}}", "Hello {{customer.name}}");
+        smtp.stop();
+        SendOutcome outcome;
+        try {
+            outcome = send("erase", customer, source + "-erase", Map.of());
+            assertThat(outbox.dispatchDue()).isEqualTo(1);
+            assertThat(outbox.get(outcome.outboxId()).status()).as("waiting for a retry").isEqualTo("PENDING");
+            erase(customer);
+        } finally {
+            smtp = ChannelTestSupport.smtp(SMTP_PORT);
+        }
+        clock.advance(Duration.ofHours(3));
+        assertThat(outbox.dispatchDue()).isZero();
+        assertThat(mailTo(email(0))).isEmpty();
+        var row = db.select(DSL.field("status", String.class), DSL.field("suppression_reason", String.class),
+                        DSL.field("recipient", String.class), DSL.field("subject", String.class),
+                        DSL.field("body", String.class), DSL.field("content_hash", String.class))
+                .from("channel_outbox").where(DSL.field("id").eq(outcome.outboxId())).fetchOne();
+        assertThat(row.value1()).isEqualTo("SUPPRESSED");
+        assertThat(row.value2()).isEqualTo("erased");
+        assertThat(row.value3()).isNull();
+        assertThat(row.value4()).isNull();
+        assertThat(row.value5()).isNull();
+        assertThat(row.value6()).isNull();
+    }
+
+    @Test
+    void should_send_nothing_to_an_erased_customer_once_the_erasure_has_committed_even_mid_dispatch()
+            throws Exception {
+        long customer = customers(1, "Asia/Shanghai").getFirst();
+        template(source + "-race", "sms", "service", List.of("i"), "消息 {{i}}", "Message {{i}}");
+        for (int i = 0; i < 30; i++) {
+            send("race-" + i, customer, source + "-race", Map.of("i", Integer.toString(i)));
+        }
+        gateway.stall(120); // each send takes a while: the erasure lands while the batch is being sent
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> dispatching = pool.submit(() -> outbox.dispatchDue());
+            while (gateway.received().isEmpty() && !dispatching.isDone()) {
+                Thread.sleep(10);
+            }
+            erase(customer);
+            int receivedWhenErased = gateway.received().size();
+            dispatching.get();
+            assertThat(receivedWhenErased).as("the erasure came in the middle of the batch").isBetween(1, 29);
+            assertThat(gateway.received()).as("nothing sent after the erasure committed")
+                    .hasSize(receivedWhenErased);
+        } finally {
+            pool.shutdown();
+            gateway.answer(200);
+        }
+        assertThat(gateway.received()).allSatisfy(r -> assertThat(r.body()).contains(phone(0)));
+        assertThat(db.fetchCount(DSL.table("channel_outbox"), DSL.field("customer_id").eq(customer)
+                .and(DSL.field("recipient").isNotNull().or(DSL.field("body").isNotNull())))).isZero();
+        assertThat(db.fetchCount(DSL.table("channel_outbox"), DSL.field("customer_id").eq(customer)
+                .and(DSL.field("status").in("PENDING", "SENDING")))).isZero();
+        clock.advance(Duration.ofHours(3));
+        int before = gateway.received().size();
+        outbox.dispatchDue();
+        assertThat(gateway.received()).hasSize(before);
+    }
+
     @Autowired
     org.springframework.transaction.PlatformTransactionManager transactionManager;
     @Autowired
