@@ -610,6 +610,70 @@ abstract class ChannelTests extends ServerTest {
         assertThat(gateway.received()).hasSize(before);
     }
 
+    /** Whether some session of this database is blocked by another one's lock. */
+    boolean sessionWaitingForALock() {
+        return db.dialect().family() == org.jooq.SQLDialect.POSTGRES
+                ? db.fetchCount(DSL.table("pg_stat_activity"), DSL.field("wait_event_type").eq("Lock")) > 0
+                : db.fetchCount(DSL.table(DSL.name("information_schema", "sessions")),
+                        DSL.field("blocker_id").isNotNull()) > 0;
+    }
+
+    /**
+     * The narrowest race: the erasure arrives after the dispatcher has claimed a message and checked consent, just
+     * before the adapter hands it to the SMTP server. The adapter here starts the erasure at that moment and gives it
+     * time to commit before it sends. Nothing may reach the address after the erasure has committed: either the
+     * erasure waits for this send, or the send sees the erasure.
+     */
+    @Test
+    void should_not_hand_a_message_to_smtp_after_an_erasure_that_came_between_consent_check_and_send()
+            throws Exception {
+        long customer = customers(1, "Asia/Shanghai").getFirst();
+        template(source + "-gap", "email", "service", List.of("i"), "第 {{i}} 封", "Mail {{i}}");
+        for (int i = 0; i < 3; i++) {
+            send("gap-" + i, customer, source + "-gap", Map.of("i", Integer.toString(i)));
+        }
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicInteger mailsWhenErased = new java.util.concurrent.atomic.AtomicInteger(-1);
+        List<Future<?>> erasure = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<ChannelAdapter> erasingFirst = adapters.stream().map(real -> (ChannelAdapter) new ChannelAdapter() {
+            public java.util.Set<ChannelKind> channels() {
+                return real.channels();
+            }
+
+            public java.util.Optional<String> send(OutboundMessage message) throws SendFailure {
+                if (erasure.isEmpty()) {
+                    erasure.add(pool.submit(() -> {
+                        erase(customer);
+                        mailsWhenErased.set(mailTo(email(0)).size());
+                        return null;
+                    }));
+                    // until the erasure has committed, or waits for a lock (the row this send holds)
+                    while (!erasure.getFirst().isDone() && !sessionWaitingForALock()) {
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+                return real.send(message);
+            }
+        }).toList();
+        OutboxDispatcher dispatcher = new OutboxDispatcher(db, clock,
+                new org.springframework.transaction.support.TransactionTemplate(transactionManager), settings,
+                guards, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), erasingFirst);
+        try {
+            dispatcher.dispatchDue();
+            erasure.getFirst().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(mailTo(email(0))).as("mails to the erased address, %s of them before the erasure committed",
+                mailsWhenErased.get()).hasSize(mailsWhenErased.get());
+        assertThat(db.fetchCount(DSL.table("channel_outbox"), DSL.field("customer_id").eq(customer)
+                .and(DSL.field("recipient").isNotNull()))).isZero();
+    }
+
     @Autowired
     org.springframework.transaction.PlatformTransactionManager transactionManager;
     @Autowired
