@@ -27,6 +27,8 @@ abstract class EncryptionBenchmarks extends ServerTest {
     PersonalDataCipher cipher;
     @Autowired
     KeyRotation rotation;
+    @Autowired
+    io.rapport.customer.CustomerProfiles profiles;
 
     @Test
     void measure_import_read_and_rotation() {
@@ -47,12 +49,15 @@ abstract class EncryptionBenchmarks extends ServerTest {
 
         var ids = db.select(DSL.field("id", Long.class)).from("customer_profile").orderBy(DSL.field("id"))
                 .limit(2000).fetch(0, Long.class);
+        // in-process, so the measurement is the read (decrypt, mask, audit) and not HTTP basic auth's bcrypt
+        io.rapport.platform.Actor actor = new io.rapport.platform.Actor("bench", true);
         t = System.nanoTime();
         for (long id : ids) {
-            assertThat(user(true, "admin").get("/api/v1/customers/" + id + "?reveal=true").status()).isEqualTo(200);
+            assertThat(profiles.view(id, actor, true).profile().name()).startsWith("Bench");
         }
         double readSeconds = (System.nanoTime() - t) / 1e9;
-        System.out.printf("BENCH encryption %s: %d revealed 360 reads in %.1f s = %.1f ms each%n", mode, ids.size(),
+        System.out.printf("BENCH encryption %s: %d revealed 360 reads (service call, audited) in %.1f s = %.2f ms "
+                + "each%n", mode, ids.size(),
                 readSeconds, readSeconds * 1000 / ids.size());
 
         if (cipher.enabled()) {
