@@ -14,8 +14,10 @@ import org.springframework.stereotype.Component;
  * The channel capability's part of data-subject exports and erasures: the messages queued for and sent to the
  * customer (the address used, subject and rendered body, which hold their name and contact data) and what gateways
  * reported back. Erasure blanks every personal value of those rows — recipient, subject, body, error texts, event
- * details — and suppresses messages still waiting, so nothing goes out to an erased person; the rows themselves stay
- * (status, channel, purpose, times) so that frequency caps, delivery statistics and journey uplift keep their counts.
+ * details — and suppresses messages still waiting, retrying or claimed by a dispatcher, so nothing goes out to an
+ * erased person; the rows themselves stay (status, channel, purpose, times) so that frequency caps, delivery
+ * statistics and journey uplift keep their counts. A send in progress holds its row's lock ({@link OutboxDispatcher}),
+ * so the erasure waits for it and then blanks what was sent; any later dispatch finds the row suppressed.
  */
 @Component
 class ChannelPersonalData implements PersonalDataHolder {
@@ -78,9 +80,11 @@ class ChannelPersonalData implements PersonalDataHolder {
     @Override
     public Erasure erase(long customerId) {
         int suppressed = db.update(OUTBOX).set(O_STATUS, "SUPPRESSED").set(O_SUPPRESSION, ERASED)
-                .where(O_CUSTOMER.eq(customerId), O_STATUS.eq("PENDING")).execute();
+                .setNull(O_CLAIMED_BY).setNull(O_LEASE).setNull(O_HELD)
+                .where(O_CUSTOMER.eq(customerId), O_STATUS.in("PENDING", "SENDING")).execute();
         int messages = db.update(OUTBOX).set(O_RECIPIENT, (String) null).set(O_SUBJECT, (String) null)
                 .set(O_BODY, (String) null).set(O_LAST_ERROR, (String) null).set(O_DEAD_REASON, (String) null)
+                .set(O_HASH, (String) null)
                 .where(O_CUSTOMER.eq(customerId)).execute();
         int events = db.update(EVENT).set(E_DETAIL, (String) null)
                 .where(E_CUSTOMER.eq(customerId).or(E_OUTBOX.in(DSL.select(O_ID).from(OUTBOX)

@@ -30,6 +30,12 @@ import org.springframework.transaction.support.TransactionTemplate;
  * again when the lease runs out (at-least-once; emails carry a stable Message-ID so receivers can drop the copy).
  * Failed attempts are retried after {@code backoff * 2^(attempt-1)} (capped at {@code maxBackoff}); after
  * {@code maxAttempts}, or at once for a permanent failure, the row is dead-lettered with its reason.
+ *
+ * <p>Each send happens while its row is locked ({@code SELECT … FOR UPDATE}, re-read under the lock), so it cannot
+ * race an erasure of the customer ({@link ChannelPersonalData}): the erasure either commits first — the row is then
+ * suppressed and blanked, and nothing is sent — or waits until this send is finished and blanks it afterwards. Consent
+ * is asked again under the same lock. The price: a slow gateway holds one row lock for the length of its send (up to
+ * the adapter's timeout), which an erasure of that very customer waits for.
  */
 @Component
 class OutboxDispatcher {
@@ -109,7 +115,18 @@ class OutboxDispatcher {
         });
     }
 
-    private void deliver(Record row, String token) {
+    private void deliver(Record claimed, String token) {
+        transaction.executeWithoutResult(status -> {
+            // under the row lock: an erasure that committed since the claim has suppressed and blanked the row
+            Record row = db.selectFrom(OUTBOX).where(O_ID.eq(claimed.get(O_ID))).and(O_CLAIMED_BY.eq(token))
+                    .and(O_STATUS.eq("SENDING")).forUpdate().fetchOne();
+            if (row != null) {
+                deliverLocked(row, token);
+            }
+        });
+    }
+
+    private void deliverLocked(Record row, String token) {
         long id = row.get(O_ID);
         ChannelKind channel = ChannelKind.valueOf(row.get(O_CHANNEL));
         Purpose purpose = Purpose.valueOf(row.get(O_PURPOSE));
@@ -127,6 +144,11 @@ class OutboxDispatcher {
                 finish(id, token, values(O_STATUS, "SUPPRESSED", O_SUPPRESSION, consent.get()));
                 return;
             }
+        }
+        if (row.get(O_RECIPIENT) == null) {
+            meters.counter("rapport.channel.suppressed", "reason", "no-address", "channel", channel.wire()).increment();
+            finish(id, token, values(O_STATUS, "SUPPRESSED", O_SUPPRESSION, "no-address"));
+            return;
         }
         ChannelAdapter adapter = adapters.get(channel);
         OutboundMessage message = new OutboundMessage(id, row.get(O_DEDUPE), channel, purpose,

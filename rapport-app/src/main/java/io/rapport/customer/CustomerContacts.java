@@ -32,7 +32,12 @@ public class CustomerContacts {
 
     private final DSLContext db;
 
-    CustomerContacts(DSLContext db) {
+    private final ProfileProtection profileProtection;
+    private final IdentityProtection identityProtection;
+
+    CustomerContacts(DSLContext db, ProfileProtection profileProtection, IdentityProtection identityProtection) {
+        this.profileProtection = profileProtection;
+        this.identityProtection = identityProtection;
         this.db = db;
     }
 
@@ -54,12 +59,7 @@ public class CustomerContacts {
     public List<Long> bornOn(java.time.MonthDay day) {
         List<java.time.MonthDay> days = day.equals(java.time.MonthDay.of(2, 28)) && !java.time.Year.now().isLeap()
                 ? List.of(day, java.time.MonthDay.of(2, 29)) : List.of(day);
-        org.jooq.Condition sameDay = org.jooq.impl.DSL.falseCondition();
-        for (java.time.MonthDay d : days) {
-            sameDay = sameDay.or(org.jooq.impl.DSL.month(P_BIRTHDAY).eq(d.getMonthValue())
-                    .and(org.jooq.impl.DSL.day(P_BIRTHDAY).eq(d.getDayOfMonth())));
-        }
-        return db.select(P_ID).from(PROFILE).where(P_STATUS.eq("active")).and(P_BIRTHDAY.isNotNull()).and(sameDay)
+        return db.select(P_ID).from(PROFILE).where(P_STATUS.eq("active")).and(profileProtection.bornOn(days))
                 .orderBy(P_ID).fetch(P_ID);
     }
 
@@ -74,15 +74,17 @@ public class CustomerContacts {
             current.put(r.get(P_ID), "merged".equals(r.get(P_STATUS)) ? r.get(P_MERGED_INTO) : r.get(P_ID));
         }
         Map<Long, Record> profiles = new HashMap<>();
-        for (Record r : db.select(P_ID, P_NAME, P_BIRTHDAY, P_CITY, P_COUNTRY, P_TIME_ZONE).from(PROFILE)
+        for (Record r : db.select(P_ID, P_NAME, P_NAME_CIPHER, P_BIRTHDAY, P_BIRTHDAY_CIPHER, P_CITY, P_COUNTRY,
+                        P_TIME_ZONE).from(PROFILE)
                 .where(P_ID.in(current.values())).fetch()) {
             profiles.put(r.get(P_ID), r);
         }
         Map<Long, Map<String, String>> identities = new HashMap<>();
-        for (Record r : db.select(I_CUSTOMER, I_KIND, I_VALUE).from(IDENTITY).where(I_CUSTOMER.in(current.values()))
-                .orderBy(I_ID.desc()).fetch()) {
+        for (Record r : db.select(I_CUSTOMER, I_KIND, I_VALUE, I_CIPHER).from(IDENTITY)
+                .where(I_CUSTOMER.in(current.values())).orderBy(I_ID.desc()).fetch()) {
             // the newest identifier of each kind is the one to use
-            identities.computeIfAbsent(r.get(I_CUSTOMER), k -> new HashMap<>()).put(r.get(I_KIND), r.get(I_VALUE));
+            identities.computeIfAbsent(r.get(I_CUSTOMER), k -> new HashMap<>())
+                    .put(r.get(I_KIND), identityProtection.shown(r.get(I_VALUE), r.get(I_CIPHER)));
         }
         for (var entry : current.entrySet()) {
             Record p = profiles.get(entry.getValue());
@@ -90,13 +92,13 @@ public class CustomerContacts {
                 continue;
             }
             Map<String, String> ids = identities.getOrDefault(entry.getValue(), Map.of());
-            result.put(entry.getKey(), new Contact(entry.getValue(), Optional.ofNullable(p.get(P_NAME)),
+            result.put(entry.getKey(), new Contact(entry.getValue(), profileProtection.name(p),
                     Optional.ofNullable(ids.get(IdentityKind.EMAIL.name())),
                     Optional.ofNullable(ids.get(IdentityKind.PHONE.name())),
                     Optional.ofNullable(ids.get(IdentityKind.DEVICE_ID.name())),
                     Optional.ofNullable(ids.get(IdentityKind.WECHAT_UNIONID.name())),
                     language(p.get(P_COUNTRY), p.get(P_TIME_ZONE)), zone(p.get(P_TIME_ZONE)),
-                    Optional.ofNullable(p.get(P_BIRTHDAY)), Optional.ofNullable(p.get(P_CITY))));
+                    profileProtection.birthday(p), Optional.ofNullable(p.get(P_CITY))));
         }
         return result;
     }

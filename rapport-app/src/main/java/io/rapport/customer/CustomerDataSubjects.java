@@ -21,10 +21,13 @@ class CustomerDataSubjects implements DataSubjects {
     private final ConsentLedger consents;
     private final org.jooq.DSLContext db;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final ProfileProtection profileProtection;
 
     CustomerDataSubjects(CustomerDirectory directory, IdentityNormalizer normalizer, ConsentLedger consents,
-                         org.jooq.DSLContext db, org.springframework.context.ApplicationEventPublisher events) {
+                         org.jooq.DSLContext db, org.springframework.context.ApplicationEventPublisher events,
+                         ProfileProtection profileProtection) {
         this.events = events;
+        this.profileProtection = profileProtection;
         this.directory = directory;
         this.normalizer = normalizer;
         this.consents = consents;
@@ -51,6 +54,7 @@ class CustomerDataSubjects implements DataSubjects {
     @org.springframework.transaction.annotation.Transactional
     public java.util.List<String> rectify(long customerId, Map<String, String> fields) {
         Map<org.jooq.Field<?>, Object> set = new java.util.LinkedHashMap<>();
+        Map<String, Object> asked = new java.util.LinkedHashMap<>();
         java.util.List<String> changed = new java.util.ArrayList<>();
         for (var entry : fields.entrySet()) {
             String value = entry.getValue() == null || entry.getValue().isBlank() ? null : entry.getValue().strip();
@@ -78,13 +82,26 @@ class CustomerDataSubjects implements DataSubjects {
             if (value != null && value.length() > 200) {
                 throw new IllegalArgumentException("Field '" + entry.getKey() + "' is longer than 200 characters");
             }
-            set.put(field, typed);
+            asked.put(entry.getKey(), typed);
+            // name and birthday are written with all their columns (plain or encrypted, index, generalised parts)
+            switch (entry.getKey()) {
+                case "name" -> set.putAll(profileProtection.nameColumns((String) typed));
+                case "birthday" -> set.putAll(profileProtection.birthdayColumns((java.time.LocalDate) typed));
+                default -> set.put(field, typed);
+            }
             changed.add(entry.getKey());
         }
-        org.jooq.Record before = set.isEmpty() ? null : db.select(set.keySet()).from(CustomerTables.PROFILE)
+        org.jooq.Record before = set.isEmpty() ? null : db.selectFrom(CustomerTables.PROFILE)
                 .where(CustomerTables.P_ID.eq(customerId)).fetchOne();
-        boolean differs = before != null && !set.isEmpty() && set.entrySet().stream()
-                .anyMatch(e -> !java.util.Objects.equals(before.get(e.getKey()), e.getValue()));
+        boolean differs = before != null && asked.entrySet().stream().anyMatch(e -> !java.util.Objects.equals(
+                switch (e.getKey()) {
+                    case "name" -> profileProtection.name(before).orElse(null);
+                    case "birthday" -> profileProtection.birthday(before).orElse(null);
+                    case "gender" -> before.get(CustomerTables.P_GENDER);
+                    case "city" -> before.get(CustomerTables.P_CITY);
+                    case "country" -> before.get(CustomerTables.P_COUNTRY);
+                    default -> before.get(CustomerTables.P_TIME_ZONE);
+                }, e.getValue()));
         set.put(CustomerTables.P_UPDATED_AT, java.time.OffsetDateTime.now());
         db.update(CustomerTables.PROFILE).set(set).where(CustomerTables.P_ID.eq(customerId)).execute();
         if (differs) {

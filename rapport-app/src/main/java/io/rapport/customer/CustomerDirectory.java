@@ -47,10 +47,12 @@ public class CustomerDirectory {
     private final ApplicationEventPublisher events;
     private final CustomerSummaries summaries;
     private final IdentityProtection protection;
+    private final ProfileProtection profileProtection;
 
     CustomerDirectory(DSLContext db, Clock clock, ApplicationEventPublisher events, CustomerSummaries summaries,
-                      IdentityProtection protection) {
+                      IdentityProtection protection, ProfileProtection profileProtection) {
         this.protection = protection;
+        this.profileProtection = profileProtection;
         this.db = db;
         this.clock = clock;
         this.events = events;
@@ -186,9 +188,8 @@ public class CustomerDirectory {
         OffsetDateTime now = OffsetDateTime.now(clock);
         long id = db.insertInto(PROFILE)
                 .set(P_STATUS, "active")
-                .set(P_NAME, profile.name())
+                .set(profileProtection.columns(profile.name(), profile.birthday()))
                 .set(P_GENDER, profile.gender())
-                .set(P_BIRTHDAY, profile.birthday())
                 .set(P_CITY, profile.city())
                 .set(P_COUNTRY, profile.country())
                 .set(P_TIME_ZONE, profile.timeZone())
@@ -226,7 +227,8 @@ public class CustomerDirectory {
             Map<Long, Record> stored = new HashMap<>();
             List<Long> ids = new ArrayList<>(patches.keySet());
             for (int from = 0; from < ids.size(); from += 1000) {
-                db.select(P_ID, P_NAME, P_GENDER, P_BIRTHDAY, P_CITY, P_COUNTRY, P_TIME_ZONE, P_REGISTERED_AT)
+                db.select(P_ID, P_NAME, P_NAME_CIPHER, P_GENDER, P_BIRTHDAY, P_BIRTHDAY_CIPHER, P_CITY, P_COUNTRY,
+                                P_TIME_ZONE, P_REGISTERED_AT)
                         .from(PROFILE).where(P_ID.in(ids.subList(from, Math.min(ids.size(), from + 1000))))
                         .forEach(r -> stored.put(r.get(P_ID), r));
             }
@@ -234,9 +236,15 @@ public class CustomerDirectory {
                 ProfilePatch p = entry.getValue();
                 Record before = stored.get(entry.getKey());
                 Map<Field<?>, Object> set = new LinkedHashMap<>();
-                putIfChanged(set, before, P_NAME, p.name());
+                if (p.name() != null && (before == null
+                        || !p.name().equals(profileProtection.name(before).orElse(null)))) {
+                    set.putAll(profileProtection.nameColumns(p.name()));
+                }
                 putIfChanged(set, before, P_GENDER, p.gender());
-                putIfChanged(set, before, P_BIRTHDAY, p.birthday());
+                if (p.birthday() != null && (before == null
+                        || !p.birthday().equals(profileProtection.birthday(before).orElse(null)))) {
+                    set.putAll(profileProtection.birthdayColumns(p.birthday()));
+                }
                 putIfChanged(set, before, P_CITY, p.city());
                 putIfChanged(set, before, P_COUNTRY, p.country());
                 putIfChanged(set, before, P_TIME_ZONE, p.timeZone());
@@ -277,12 +285,19 @@ public class CustomerDirectory {
         }
         OffsetDateTime now = OffsetDateTime.now(clock);
         Map<Field<?>, Object> fill = new LinkedHashMap<>();
-        for (Field<?> field : List.of(P_NAME, P_GENDER, P_BIRTHDAY, P_CITY, P_COUNTRY, P_TIME_ZONE, P_REGISTERED_AT)) {
+        for (Field<?> field : List.of(P_GENDER, P_CITY, P_COUNTRY, P_TIME_ZONE, P_REGISTERED_AT)) {
             Object mine = survivor.get(field.getName());
             Object theirs = merged.get(field.getName());
             if (mine == null && theirs != null) {
                 fill.put(field, theirs);
             }
+        }
+        // name and birthday move with all their columns (plain or encrypted, blind index, generalised parts)
+        if (profileProtection.name(survivor).isEmpty() && profileProtection.name(merged).isPresent()) {
+            fill.putAll(profileProtection.nameColumns(profileProtection.name(merged).get()));
+        }
+        if (profileProtection.birthday(survivor).isEmpty() && profileProtection.birthday(merged).isPresent()) {
+            fill.putAll(profileProtection.birthdayColumns(profileProtection.birthday(merged).get()));
         }
         fill.put(P_UPDATED_AT, now);
         db.update(PROFILE).set(fill).where(P_ID.eq(survivorId)).execute();

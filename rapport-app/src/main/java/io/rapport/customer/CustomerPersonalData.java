@@ -24,8 +24,12 @@ class CustomerPersonalData implements PersonalDataHolder {
     private final CustomerSummaries summaries;
     private final IdentityProtection protection;
 
-    CustomerPersonalData(DSLContext db, CustomerSummaries summaries, IdentityProtection protection) {
+    private final ProfileProtection profileProtection;
+
+    CustomerPersonalData(DSLContext db, CustomerSummaries summaries, IdentityProtection protection,
+                         ProfileProtection profileProtection) {
         this.protection = protection;
+        this.profileProtection = profileProtection;
         this.db = db;
         this.summaries = summaries;
     }
@@ -42,7 +46,8 @@ class CustomerPersonalData implements PersonalDataHolder {
         if (p != null) {
             for (var f : List.of(P_ID, P_STATUS, P_NAME, P_GENDER, P_BIRTHDAY, P_CITY, P_COUNTRY, P_TIME_ZONE,
                     P_REGISTERED_AT, P_CREATED_AT)) {
-                Object value = p.get(f.getName());
+                Object value = f == P_NAME ? profileProtection.name(p).orElse(null)
+                        : f == P_BIRTHDAY ? profileProtection.birthday(p).orElse(null) : p.get(f.getName());
                 profile.put(f.getName(), value == null ? null : value.toString());
             }
         }
@@ -80,7 +85,7 @@ class CustomerPersonalData implements PersonalDataHolder {
     public Erasure erase(long customerId) {
         var ids = db.select(P_ID).from(PROFILE).where(P_ID.eq(customerId)).or(P_MERGED_INTO.eq(customerId)).fetch(P_ID);
         int profiles = db.update(PROFILE)
-                .set(P_NAME, (String) null).set(P_GENDER, (String) null).set(P_BIRTHDAY, (java.time.LocalDate) null)
+                .set(profileProtection.columns(null, null)).set(P_GENDER, (String) null)
                 .set(P_CITY, (String) null).set(P_TIME_ZONE, (String) null)
                 .where(P_ID.in(ids)).execute();
         db.update(PROFILE).set(P_STATUS, "erased").where(P_ID.eq(customerId)).execute();

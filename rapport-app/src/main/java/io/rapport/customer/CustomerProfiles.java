@@ -34,10 +34,12 @@ public class CustomerProfiles {
     private final IdentityNormalizer normalizer;
     private final AuditLog audit;
     private final IdentityProtection protection;
+    private final ProfileProtection profileProtection;
 
     CustomerProfiles(DSLContext db, CustomerSummaries summaries, IdentityNormalizer normalizer, AuditLog audit,
-                     IdentityProtection protection) {
+                     IdentityProtection protection, ProfileProtection profileProtection) {
         this.protection = protection;
+        this.profileProtection = profileProtection;
         this.db = db;
         this.summaries = summaries;
         this.normalizer = normalizer;
@@ -97,7 +99,8 @@ public class CustomerProfiles {
     /** Birthdays (month and day only) and time zones of these customers; unknown ids are left out. Not audited. */
     public Map<Long, Calendar> calendars(java.util.Collection<Long> ids) {
         Map<Long, Calendar> result = new java.util.HashMap<>();
-        for (Record r : db.select(P_ID, P_BIRTHDAY, P_TIME_ZONE).from(PROFILE).where(P_ID.in(ids)).fetch()) {
+        for (Record r : db.select(P_ID, P_BIRTHDAY, P_BIRTHDAY_CIPHER, P_TIME_ZONE).from(PROFILE).where(P_ID.in(ids))
+                .fetch()) {
             Optional<java.time.ZoneId> zone = Optional.ofNullable(r.get(P_TIME_ZONE)).flatMap(z -> {
                 try {
                     return Optional.of(java.time.ZoneId.of(z));
@@ -106,7 +109,7 @@ public class CustomerProfiles {
                 }
             });
             result.put(r.get(P_ID), new Calendar(r.get(P_ID),
-                    Optional.ofNullable(r.get(P_BIRTHDAY)).map(java.time.MonthDay::from), zone));
+                    profileProtection.birthday(r).map(java.time.MonthDay::from), zone));
         }
         return result;
     }
@@ -125,9 +128,9 @@ public class CustomerProfiles {
         return "merged".equals(row.get(P_STATUS)) ? row.get(P_MERGED_INTO) : requestedId;
     }
 
-    private static ProfileView profile(Record p, boolean unmasked) {
-        String name = p.get(P_NAME.getName(), String.class);
-        LocalDate birthday = p.get(P_BIRTHDAY.getName(), LocalDate.class);
+    private ProfileView profile(Record p, boolean unmasked) {
+        String name = profileProtection.name(p).orElse(null);
+        LocalDate birthday = profileProtection.birthday(p).orElse(null);
         return new ProfileView(p.get(P_ID.getName(), Long.class), p.get(P_STATUS.getName(), String.class),
                 p.get(P_MERGED_INTO.getName(), Long.class),
                 unmasked ? name : PersonalDataMask.name(name),
@@ -165,10 +168,12 @@ public class CustomerProfiles {
             condition = P_STATUS.eq("active");
         } else {
             Set<Long> viaIdentity = new LinkedHashSet<>(identityMatches(q, prefix));
-            Condition byName = prefix || !q.matches("[+\\d\\s-]+") ? P_NAME.startsWith(q) : DSL.falseCondition();
+            Condition byName = prefix || !q.matches("[+\\d\\s-]+") ? profileProtection.nameMatches(q)
+                    : DSL.falseCondition();
             condition = P_STATUS.eq("active").and(viaIdentity.isEmpty() ? byName : byName.or(P_ID.in(viaIdentity)));
         }
-        List<? extends Record> rows = db.select(P_ID, P_NAME, P_CITY, S_ORDERS, S_SPEND, S_LAST).from(PROFILE)
+        List<? extends Record> rows = db.select(P_ID, P_NAME, P_NAME_CIPHER, P_CITY, S_ORDERS, S_SPEND, S_LAST)
+                .from(PROFILE)
                 .leftJoin(SUMMARY).on(S_CUSTOMER.eq(P_ID))
                 .where(condition).orderBy(P_ID).limit(safeSize + 1).offset(safePage * safeSize).fetch();
         boolean hasMore = rows.size() > safeSize;
@@ -180,7 +185,7 @@ public class CustomerProfiles {
         List<Hit> hits = new ArrayList<>();
         for (Record r : pageRows) {
             List<Record> ids4 = identities.getOrDefault(r.get(P_ID), List.of());
-            hits.add(new Hit(r.get(P_ID), PersonalDataMask.name(r.get(P_NAME)),
+            hits.add(new Hit(r.get(P_ID), PersonalDataMask.name(profileProtection.name(r).orElse(null)),
                     first(ids4, IdentityKind.PHONE), first(ids4, IdentityKind.EMAIL),
                     first(ids4, IdentityKind.MEMBER_NO),
                     r.get(P_CITY), Optional.ofNullable(r.get(S_ORDERS)).orElse(0),

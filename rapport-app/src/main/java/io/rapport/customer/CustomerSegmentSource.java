@@ -35,16 +35,16 @@ public final class CustomerSegmentSource {
         return P_STATUS.eq("active");
     }
 
-    public static Field<String> name() {
-        return P_NAME;
+    /**
+     * The name as stored: plain, or AES-GCM ciphertext when encryption is on. Pass it through privacy's
+     * {@code PersonalDataCipher.decrypt} (plain values pass through) before showing or masking it.
+     */
+    public static Field<String> storedName() {
+        return DSL.coalesce(P_NAME, P_NAME_CIPHER);
     }
 
     public static Field<String> gender() {
         return P_GENDER;
-    }
-
-    public static Field<LocalDate> birthday() {
-        return P_BIRTHDAY;
     }
 
     public static Field<String> city() {
@@ -114,13 +114,34 @@ public final class CustomerSegmentSource {
         return DSL.select(I_CUSTOMER).from(IDENTITY).where(I_KIND.eq(kind.name()));
     }
 
-    /** The customer's first identifier of a kind (by value order) as a scalar subquery, unmasked: mask before showing. */
+    /**
+     * The customer's first identifier of a kind (by stored value order) as a scalar subquery, as stored: plain, or
+     * AES-GCM ciphertext for phones and emails when encryption is on. Decrypt (privacy's
+     * {@code PersonalDataCipher.decrypt}), then mask before showing.
+     */
     public static Field<String> firstIdentity(Field<Long> customerId, IdentityKind kind) {
         String alias = "ci_" + kind.wire();
-        Field<String> value = DSL.field(DSL.name(alias, I_VALUE.getName()), String.class);
+        Field<String> value = DSL.coalesce(DSL.field(DSL.name(alias, I_CIPHER.getName()), String.class),
+                DSL.field(DSL.name(alias, I_VALUE.getName()), String.class));
         return DSL.field(DSL.select(DSL.min(value)).from(IDENTITY.as(alias))
                 .where(DSL.field(DSL.name(alias, I_CUSTOMER.getName()), Long.class).eq(customerId))
                 .and(DSL.field(DSL.name(alias, I_KIND.getName()), String.class).eq(kind.name())));
+    }
+
+    /**
+     * Birthday conditions that work whether the birthday is stored plain or encrypted (then only the birth year and
+     * a blind index of the month-day are readable by SQL). The customer capability provides the bean.
+     */
+    public interface Birthdays {
+
+        /** Profiles with a birthday. */
+        Condition known();
+
+        /** Profiles born on one of these days of the year. */
+        Condition bornOn(java.util.Collection<java.time.MonthDay> days);
+
+        /** Profiles at least {@code years} old on {@code today} (by birth year alone when birthdays are encrypted). */
+        Condition ageAtLeast(long years, LocalDate today);
     }
 
     /** Orders per customer and sales channel: customer_id, channel, order_count. */

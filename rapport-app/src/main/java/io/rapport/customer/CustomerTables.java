@@ -25,6 +25,12 @@ final class CustomerTables {
     static final Field<String> P_COUNTRY = field("customer_profile", "country", String.class);
     static final Field<String> P_TIME_ZONE = field("customer_profile", "time_zone", String.class);
     static final Field<OffsetDateTime> P_REGISTERED_AT = field("customer_profile", "registered_at", OffsetDateTime.class);
+    /** Name and birthday encrypted, their blind indexes and generalised birthday parts; see V5_6. */
+    static final Field<String> P_NAME_CIPHER = field("customer_profile", "name_cipher", String.class);
+    static final Field<String> P_NAME_INDEX = field("customer_profile", "name_index", String.class);
+    static final Field<String> P_BIRTHDAY_CIPHER = field("customer_profile", "birthday_cipher", String.class);
+    static final Field<Integer> P_BIRTH_YEAR = field("customer_profile", "birth_year", Integer.class);
+    static final Field<String> P_BIRTH_MONTH_DAY = field("customer_profile", "birth_month_day", String.class);
     static final Field<OffsetDateTime> P_CREATED_AT = field("customer_profile", "created_at", OffsetDateTime.class);
     static final Field<OffsetDateTime> P_UPDATED_AT = field("customer_profile", "updated_at", OffsetDateTime.class);
 

@@ -21,8 +21,11 @@ class IngestPersonalData implements PersonalDataHolder {
 
     private final DSLContext db;
 
-    IngestPersonalData(DSLContext db) {
+    private final io.rapport.privacy.PersonalEventProperties personal;
+
+    IngestPersonalData(DSLContext db, io.rapport.privacy.PersonalEventProperties personal) {
         this.db = db;
+        this.personal = personal;
     }
 
     @Override
@@ -70,7 +73,7 @@ class IngestPersonalData implements PersonalDataHolder {
                     event.put("type", r.get(E_TYPE));
                     event.put("source", r.get(E_SOURCE));
                     event.put("at", r.get(E_OCCURRED_AT).toString());
-                    event.put("properties", r.get(E_PROPERTIES));
+                    event.put("properties", personal.revealed(r.get(E_PROPERTIES)));
                     events.add(event);
                 });
         Map<String, Object> data = new LinkedHashMap<>();

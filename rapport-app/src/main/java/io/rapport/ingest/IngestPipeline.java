@@ -47,9 +47,12 @@ class IngestPipeline {
     private final Clock clock;
     private final ApplicationEventPublisher published;
 
+    private final io.rapport.privacy.PersonalEventProperties personal;
+
     IngestPipeline(DSLContext db, CustomerDirectory directory, CustomerSummaries summaries, ProductCatalog catalog,
                    ReportingCurrency money, RapportProperties properties, Clock clock,
-                   ApplicationEventPublisher published) {
+                   ApplicationEventPublisher published, io.rapport.privacy.PersonalEventProperties personal) {
+        this.personal = personal;
         this.db = db;
         this.directory = directory;
         this.summaries = summaries;
@@ -170,13 +173,15 @@ class IngestPipeline {
             int i = fresh.get(n);
             var event = events.get(i);
             Long customer = customers.get(n).orElse(null);
+            // personal values (email, phone, name … keys) are stored encrypted when encryption is on
+            String properties = personal.protect(event.propertiesJson());
             insert = insert.values(event.source(), event.externalId(), customer, event.type(),
-                    event.occurredAt().atOffset(ZoneOffset.UTC), now, event.propertiesJson());
+                    event.occurredAt().atOffset(ZoneOffset.UTC), now, properties);
             outcomes[i] = customer == null ? Outcome.ANONYMOUS : Outcome.ACCEPTED;
             if (customer != null) {
                 deltas.computeIfAbsent(customer, SummaryDelta::new).event(event.occurredAt());
                 stored.add(new EventsStored.Event(customer, event.source(), event.externalId(), event.type(),
-                        event.occurredAt(), event.propertiesJson()));
+                        event.occurredAt(), properties));
             }
         }
         insert.execute();

@@ -21,8 +21,11 @@ class StoredTimeline implements CustomerTimeline {
 
     private final DSLContext db;
 
-    StoredTimeline(DSLContext db) {
+    private final io.rapport.privacy.PersonalEventProperties personal;
+
+    StoredTimeline(DSLContext db, io.rapport.privacy.PersonalEventProperties personal) {
         this.db = db;
+        this.personal = personal;
     }
 
     @Override
@@ -72,7 +75,7 @@ class StoredTimeline implements CustomerTimeline {
                 Record e = eventRows.get(key.get(id));
                 Map<String, Object> detail = new LinkedHashMap<>();
                 detail.put("source", e.get(E_SOURCE));
-                detail.put("properties", e.get(E_PROPERTIES));
+                detail.put("properties", personal.masked(e.get(E_PROPERTIES)));
                 entries.add(new Entry("event", e.get(E_OCCURRED_AT).toInstant(), e.get(E_TYPE), e.get(E_TYPE), detail));
             }
         }

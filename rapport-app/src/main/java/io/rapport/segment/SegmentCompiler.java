@@ -58,9 +58,11 @@ final class SegmentCompiler {
      * @param segments   looks up a segment named in a condition
      * @param ruleTags   the segment behind a rule tag (empty for manual and computed tags)
      * @param consent    the consent ledger's conditions, when privacy provides them
+     * @param birthdays  birthday and age conditions (the customer capability's, plain or encrypted birthdays)
      */
     record Context(LocalDate today, Instant now, ZoneId zone, Function<Long, Optional<StoredSegment>> segments,
-                   Function<String, Optional<Long>> ruleTags, Optional<ConsentConditions> consent) {}
+                   Function<String, Optional<Long>> ruleTags, Optional<ConsentConditions> consent,
+                   CustomerSegmentSource.Birthdays birthdays) {}
 
     /**
      * A compiled tree. {@code timeRelative}: membership can change by the passing of time alone (relative dates,
@@ -327,18 +329,21 @@ final class SegmentCompiler {
         return last.isNotNull().and(wholeNumber(leaf, atLeast));
     }
 
-    /** Age in whole years on today's date (brand time zone). */
+    /**
+     * Age in whole years on today's date (brand time zone); by birth year alone when birthdays are encrypted (see
+     * {@link CustomerSegmentSource.Birthdays#ageAtLeast}).
+     */
     private Condition age(Leaf leaf) {
-        Field<LocalDate> birthday = CustomerSegmentSource.birthday();
+        CustomerSegmentSource.Birthdays birthdays = context.birthdays();
         if (leaf.operator().equals("is_set")) {
-            return birthday.isNotNull();
+            return birthdays.known();
         }
         if (leaf.operator().equals("is_not_set")) {
-            return birthday.isNull();
+            return DSL.not(birthdays.known());
         }
         timeRelative = true;
-        Function<Long, Condition> atLeast = n -> birthday.le(today().minusYears(Math.max(n, 0)));
-        return birthday.isNotNull().and(wholeNumber(leaf, atLeast));
+        Function<Long, Condition> atLeast = n -> birthdays.ageAtLeast(n, today());
+        return birthdays.known().and(wholeNumber(leaf, atLeast));
     }
 
     /** A comparison on a whole-number quantity, given the condition "quantity >= n". */
@@ -365,22 +370,29 @@ final class SegmentCompiler {
      * Birthdays by month and day. A 29 February birthday is celebrated on 28 February in other years.
      */
     private Condition birthday(Leaf leaf) {
-        Field<LocalDate> birthday = CustomerSegmentSource.birthday();
+        CustomerSegmentSource.Birthdays birthdays = context.birthdays();
         return switch (leaf.operator()) {
-            case "is_set" -> birthday.isNotNull();
-            case "is_not_set" -> birthday.isNull();
-            case "month_is" -> birthday.isNotNull().and(DSL.month(birthday).eq((Integer) leaf.values().getFirst()));
+            case "is_set" -> birthdays.known();
+            case "is_not_set" -> DSL.not(birthdays.known());
+            case "month_is" -> {
+                java.time.Month month = java.time.Month.of((Integer) leaf.values().getFirst());
+                List<java.time.MonthDay> days = new java.util.ArrayList<>();
+                for (int d = 1; d <= month.maxLength(); d++) {
+                    days.add(java.time.MonthDay.of(month, d));
+                }
+                yield birthdays.bornOn(days);
+            }
             case "in_next_days" -> {
                 timeRelative = true;
-                Set<Integer> monthDays = new TreeSet<>();
+                Set<java.time.MonthDay> monthDays = new java.util.LinkedHashSet<>();
                 int days = (Integer) leaf.values().getFirst();
                 for (LocalDate d = today(); !d.isAfter(today().plusDays(days)); d = d.plusDays(1)) {
-                    monthDays.add(d.getMonthValue() * 100 + d.getDayOfMonth());
+                    monthDays.add(java.time.MonthDay.from(d));
                     if (d.getMonthValue() == 2 && d.getDayOfMonth() == 28 && !d.isLeapYear()) {
-                        monthDays.add(229);
+                        monthDays.add(java.time.MonthDay.of(2, 29));
                     }
                 }
-                yield birthday.isNotNull().and(DSL.month(birthday).mul(100).plus(DSL.day(birthday)).in(monthDays));
+                yield birthdays.bornOn(monthDays);
             }
             default -> throw unexpected(leaf);
         };

@@ -6,6 +6,7 @@ import io.rapport.platform.RapportProperties;
 import io.rapport.privacy.ConsentConditions;
 import java.time.Clock;
 import java.time.Instant;
+import io.rapport.customer.CustomerSegmentSource;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -42,9 +43,11 @@ class SegmentStore {
     private final ZoneId zone;
     private final ObjectMapper json;
     private final ObjectProvider<ConsentConditions> consent;
+    private final CustomerSegmentSource.Birthdays birthdays;
 
     SegmentStore(DSLContext db, Clock clock, RapportProperties properties, ObjectMapper json,
-                 ObjectProvider<ConsentConditions> consent) {
+                 ObjectProvider<ConsentConditions> consent, CustomerSegmentSource.Birthdays birthdays) {
+        this.birthdays = birthdays;
         this.db = db;
         this.clock = clock;
         this.zone = properties.timeZone();
@@ -108,7 +111,7 @@ class SegmentStore {
                         row.dynamic(), row.dynamic() ? condition(row) : Optional.empty()))),
                 code -> db.select(TG_SEGMENT).from(TAG).where(TG_CODE.eq(code)).and(TG_KIND.eq("rule"))
                         .fetchOptional(TG_SEGMENT),
-                Optional.ofNullable(consent.getIfAvailable()));
+                Optional.ofNullable(consent.getIfAvailable()), birthdays);
     }
 
     SegmentCompiler.Compiled compile(SegmentCondition condition) {

@@ -48,7 +48,11 @@ public class Segments {
     private final Clock clock;
     private final ObjectMapper json;
 
-    Segments(DSLContext db, SegmentStore store, Memberships memberships, AuditLog audit, Clock clock, ObjectMapper json) {
+    private final io.rapport.privacy.PersonalDataCipher cipher;
+
+    Segments(DSLContext db, SegmentStore store, Memberships memberships, AuditLog audit, Clock clock, ObjectMapper json,
+             io.rapport.privacy.PersonalDataCipher cipher) {
+        this.cipher = cipher;
         this.db = db;
         this.store = store;
         this.memberships = memberships;
@@ -296,7 +300,7 @@ public class Segments {
         try (CSVPrinter csv = new CSVPrinter(out, CSVFormat.DEFAULT.builder()
                 .setHeader("customer_id", "name", "email", "phone", "city", "member_since").get())) {
             Field<Long> customer = CustomerSegmentSource.id();
-            var select = db.select(customer, CustomerSegmentSource.name(), CustomerSegmentSource.city(),
+            var select = db.select(customer, CustomerSegmentSource.storedName(), CustomerSegmentSource.city(),
                             CustomerSegmentSource.firstIdentity(customer, IdentityKind.EMAIL).as("email"),
                             CustomerSegmentSource.firstIdentity(customer, IdentityKind.PHONE).as("phone"), M_SINCE)
                     .from(MEMBER).join(CustomerSegmentSource.profiles()).on(customer.eq(M_CUSTOMER))
@@ -335,7 +339,7 @@ public class Segments {
         Field<OffsetDateTime> since = segmentId == null ? DSL.inline((OffsetDateTime) null)
                 : DSL.field(DSL.select(M_SINCE).from(MEMBER).where(M_SEGMENT.eq(segmentId)).and(M_CUSTOMER.eq(customer)));
         List<Member> members = new ArrayList<>();
-        db.select(customer, CustomerSegmentSource.name(), CustomerSegmentSource.city(),
+        db.select(customer, CustomerSegmentSource.storedName(), CustomerSegmentSource.city(),
                         CustomerSegmentSource.firstIdentity(customer, IdentityKind.EMAIL).as("email"),
                         CustomerSegmentSource.firstIdentity(customer, IdentityKind.PHONE).as("phone"), since.as("since"))
                 .from(CustomerSegmentSource.profiles()).where(which).orderBy(customer)
@@ -344,8 +348,12 @@ public class Segments {
         return members;
     }
 
-    private static Member member(long id, String name, String email, String phone, String city, OffsetDateTime since,
-                                 boolean reveal) {
+    /** A member from stored (possibly encrypted) name, email and phone. */
+    private Member member(long id, String storedName, String storedEmail, String storedPhone, String city,
+                          OffsetDateTime since, boolean reveal) {
+        String name = cipher.decrypt(storedName);
+        String email = cipher.decrypt(storedEmail);
+        String phone = cipher.decrypt(storedPhone);
         return reveal ? new Member(id, name, email, phone, city, since)
                 : new Member(id, PersonalDataMask.name(name), PersonalDataMask.email(email),
                         PersonalDataMask.phone(phone), city, since);

@@ -532,6 +532,148 @@ abstract class ChannelTests extends ServerTest {
         assertThat(gateway.delivered().stream().map(r -> r.header("Idempotency-Key")).distinct()).hasSize(40);
     }
 
+    /** Erases a customer through the data-subject request API (create, verify, complete); returns when committed. */
+    void erase(long customerId) {
+        long request = admin().postJson("/api/v1/privacy/requests", Map.of("customerId", customerId,
+                "type", "erasure", "regime", "gdpr")).json().get("id").asLong();
+        admin().postJson("/api/v1/privacy/requests/" + request + "/verify", Map.of("method", "in store"));
+        var done = admin().postJson("/api/v1/privacy/requests/" + request + "/complete", "");
+        assertThat(done.json().get("status").asString()).as(done.body()).isEqualTo("COMPLETED");
+    }
+
+    String phone(int i) {
+        return "+86138" + String.format("%08d", Math.abs((source + i).hashCode()) % 100_000_000);
+    }
+
+    @Test
+    void should_not_send_a_retrying_message_after_its_customer_is_erased_and_blank_what_it_held() throws Exception {
+        long customer = customers(1, "Asia/Shanghai").getFirst();
+        template(source + "-erase", "email", "service", List.of(), "您好 {{customer.name}}", "Hello {{customer.name}}");
+        smtp.stop();
+        SendOutcome outcome;
+        try {
+            outcome = send("erase", customer, source + "-erase", Map.of());
+            assertThat(outbox.dispatchDue()).isEqualTo(1);
+            assertThat(outbox.get(outcome.outboxId()).status()).as("waiting for a retry").isEqualTo("PENDING");
+            erase(customer);
+        } finally {
+            smtp = ChannelTestSupport.smtp(SMTP_PORT);
+        }
+        clock.advance(Duration.ofHours(3));
+        assertThat(outbox.dispatchDue()).isZero();
+        assertThat(mailTo(email(0))).isEmpty();
+        var row = db.select(DSL.field("status", String.class), DSL.field("suppression_reason", String.class),
+                        DSL.field("recipient", String.class), DSL.field("subject", String.class),
+                        DSL.field("body", String.class), DSL.field("content_hash", String.class))
+                .from("channel_outbox").where(DSL.field("id").eq(outcome.outboxId())).fetchOne();
+        assertThat(row.value1()).isEqualTo("SUPPRESSED");
+        assertThat(row.value2()).isEqualTo("erased");
+        assertThat(row.value3()).isNull();
+        assertThat(row.value4()).isNull();
+        assertThat(row.value5()).isNull();
+        assertThat(row.value6()).isNull();
+    }
+
+    @Test
+    void should_send_nothing_to_an_erased_customer_once_the_erasure_has_committed_even_mid_dispatch()
+            throws Exception {
+        long customer = customers(1, "Asia/Shanghai").getFirst();
+        template(source + "-race", "sms", "service", List.of("i"), "消息 {{i}}", "Message {{i}}");
+        for (int i = 0; i < 30; i++) {
+            send("race-" + i, customer, source + "-race", Map.of("i", Integer.toString(i)));
+        }
+        gateway.stall(120); // each send takes a while: the erasure lands while the batch is being sent
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> dispatching = pool.submit(() -> outbox.dispatchDue());
+            while (gateway.received().isEmpty() && !dispatching.isDone()) {
+                Thread.sleep(10);
+            }
+            erase(customer);
+            int receivedWhenErased = gateway.received().size();
+            dispatching.get();
+            assertThat(receivedWhenErased).as("the erasure came in the middle of the batch").isBetween(1, 29);
+            assertThat(gateway.received()).as("nothing sent after the erasure committed")
+                    .hasSize(receivedWhenErased);
+        } finally {
+            pool.shutdown();
+            gateway.answer(200);
+        }
+        assertThat(gateway.received()).allSatisfy(r -> assertThat(r.body()).contains(phone(0)));
+        assertThat(db.fetchCount(DSL.table("channel_outbox"), DSL.field("customer_id").eq(customer)
+                .and(DSL.field("recipient").isNotNull().or(DSL.field("body").isNotNull())))).isZero();
+        assertThat(db.fetchCount(DSL.table("channel_outbox"), DSL.field("customer_id").eq(customer)
+                .and(DSL.field("status").in("PENDING", "SENDING")))).isZero();
+        clock.advance(Duration.ofHours(3));
+        int before = gateway.received().size();
+        outbox.dispatchDue();
+        assertThat(gateway.received()).hasSize(before);
+    }
+
+    /** Whether some session of this database is blocked by another one's lock. */
+    boolean sessionWaitingForALock() {
+        return db.dialect().family() == org.jooq.SQLDialect.POSTGRES
+                ? db.fetchCount(DSL.table("pg_stat_activity"), DSL.field("wait_event_type").eq("Lock")) > 0
+                : db.fetchCount(DSL.table(DSL.name("information_schema", "sessions")),
+                        DSL.field("blocker_id").isNotNull()) > 0;
+    }
+
+    /**
+     * The narrowest race: the erasure arrives after the dispatcher has claimed a message and checked consent, just
+     * before the adapter hands it to the SMTP server. The adapter here starts the erasure at that moment and gives it
+     * time to commit before it sends. Nothing may reach the address after the erasure has committed: either the
+     * erasure waits for this send, or the send sees the erasure.
+     */
+    @Test
+    void should_not_hand_a_message_to_smtp_after_an_erasure_that_came_between_consent_check_and_send()
+            throws Exception {
+        long customer = customers(1, "Asia/Shanghai").getFirst();
+        template(source + "-gap", "email", "service", List.of("i"), "第 {{i}} 封", "Mail {{i}}");
+        for (int i = 0; i < 3; i++) {
+            send("gap-" + i, customer, source + "-gap", Map.of("i", Integer.toString(i)));
+        }
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        java.util.concurrent.atomic.AtomicInteger mailsWhenErased = new java.util.concurrent.atomic.AtomicInteger(-1);
+        List<Future<?>> erasure = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<ChannelAdapter> erasingFirst = adapters.stream().map(real -> (ChannelAdapter) new ChannelAdapter() {
+            public java.util.Set<ChannelKind> channels() {
+                return real.channels();
+            }
+
+            public java.util.Optional<String> send(OutboundMessage message) throws SendFailure {
+                if (erasure.isEmpty()) {
+                    erasure.add(pool.submit(() -> {
+                        erase(customer);
+                        mailsWhenErased.set(mailTo(email(0)).size());
+                        return null;
+                    }));
+                    // until the erasure has committed, or waits for a lock (the row this send holds)
+                    while (!erasure.getFirst().isDone() && !sessionWaitingForALock()) {
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }
+                return real.send(message);
+            }
+        }).toList();
+        OutboxDispatcher dispatcher = new OutboxDispatcher(db, clock,
+                new org.springframework.transaction.support.TransactionTemplate(transactionManager), settings,
+                guards, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), erasingFirst);
+        try {
+            dispatcher.dispatchDue();
+            erasure.getFirst().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(mailTo(email(0))).as("mails to the erased address, %s of them before the erasure committed",
+                mailsWhenErased.get()).hasSize(mailsWhenErased.get());
+        assertThat(db.fetchCount(DSL.table("channel_outbox"), DSL.field("customer_id").eq(customer)
+                .and(DSL.field("recipient").isNotNull()))).isZero();
+    }
+
     @Autowired
     org.springframework.transaction.PlatformTransactionManager transactionManager;
     @Autowired

@@ -30,8 +30,8 @@ abstract class DataSubjectRequestTests extends ServerTest {
     @Autowired
     ContactPolicy policy;
 
-    /** A person of this test with a name, phone and email found nowhere else. */
-    record Person(long id, String name, String email, String phone, String member) {}
+    /** A person of this test with a name, phone, email and (most likely) birthday found nowhere else. */
+    record Person(long id, String name, String email, String phone, String member, LocalDate birthday) {}
 
     Person person() {
         long digits = Math.floorMod(source.hashCode(), 100_000_000L);
@@ -39,8 +39,10 @@ abstract class DataSubjectRequestTests extends ServerTest {
         String email = "erase.me." + source + "@example.com";
         String name = "Qiao Xiaoyu " + source.substring(1, 7).toUpperCase(Locale.ROOT);
         String member = "MEM" + source;
+        LocalDate birthday = LocalDate.of(1940 + (int) (digits % 60), 1 + (int) (digits / 60 % 12),
+                1 + (int) (digits / 720 % 28));
         importFile("customers", "native", "c.csv", (CUSTOMERS + "P-" + source + "," + member + "," + name
-                + ",F,1991-04-02,Hangzhou," + email + "," + phone + ",2023-05-01T00:00:00Z,Asia/Shanghai\n")
+                + ",F," + birthday + ",Hangzhou," + email + "," + phone + ",2023-05-01T00:00:00Z,Asia/Shanghai\n")
                 .getBytes(StandardCharsets.UTF_8));
         JsonNode job = importFile("orders", "native", "o.csv", (ORDERS
                 + "O1-" + source + ",1,P-" + source + ",,,shop,,2025-02-01T04:00:00Z,SKU-1,2,100,0,,CNY,sale,\n"
@@ -54,7 +56,7 @@ abstract class DataSubjectRequestTests extends ServerTest {
         assertThat(event.status()).as(event.body()).isLessThan(300);
         admin().postJson("/api/v1/customers/" + id + "/consents", Map.of("purpose", "marketing", "action", "grant",
                 "source", "web_form", "proof", "ip:" + ip(), "noticeVersion", "n-2025"));
-        return new Person(id, name, email, phone, member);
+        return new Person(id, name, email, phone, member, birthday);
     }
 
     /**
@@ -161,7 +163,7 @@ abstract class DataSubjectRequestTests extends ServerTest {
         String text = doc.toString();
         assertThat(text).contains(p.name()).contains(p.email()).contains(p.phone()).contains(p.member())
                 .contains("O1-" + source).contains("SKU-2").contains("service_contact").contains("n-2025")
-                .contains("1991-04-02");
+                .contains(p.birthday().toString());
 
         Http.Response summary = permitted.get("/api/v1/privacy/requests/" + request + "/export.txt");
         assertThat(summary.header("content-type")).startsWith("text/plain");
@@ -189,7 +191,7 @@ abstract class DataSubjectRequestTests extends ServerTest {
         assertThat(spend).isEqualByComparingTo("280.5");
         long list = inStaticListTaggedAndMessaged(p);
         Set<String> needles = Set.of(p.name().toLowerCase(Locale.ROOT), p.email(), p.phone().substring(3),
-                p.member().toLowerCase(Locale.ROOT), ip());
+                p.member().toLowerCase(Locale.ROOT), ip(), p.birthday().toString());
         assertThat(tablesContaining(needles)).as("before erasure the data is there").contains(
                 "segment_customer_tag.reason holds " + p.name().toLowerCase(Locale.ROOT),
                 "segment_tag_history.reason holds " + p.name().toLowerCase(Locale.ROOT),
@@ -202,6 +204,15 @@ abstract class DataSubjectRequestTests extends ServerTest {
         assertThat(done.get("outcome").toString()).contains("profile").contains("orders-and-events");
 
         assertThat(tablesContaining(needles)).as("tables still holding the erased person's data").isEmpty();
+        assertThat(dateColumnsOfTheCustomerHolding(p.id(), p.birthday()))
+                .as("date columns of the erased person still holding the birthday").isEmpty();
+        var profile = db.select(DSL.field("name"), DSL.field("name_cipher"), DSL.field("name_index"),
+                        DSL.field("birthday"), DSL.field("birthday_cipher"), DSL.field("birth_year"),
+                        DSL.field("birth_month_day"), DSL.field("gender"), DSL.field("city"))
+                .from(DSL.table("customer_profile")).where(DSL.field("id").eq(p.id())).fetchOne();
+        for (int i = 0; i < profile.size(); i++) {
+            assertThat(profile.get(i)).as("customer_profile." + profile.field(i).getName()).isNull();
+        }
         assertThat(admin().get("/api/v1/segments/" + list).json().get("size").asLong())
                 .as("the erased person left the uploaded list").isZero();
         assertThat(db.fetchCount(DSL.table("segment_member"), DSL.field("customer_id").eq(p.id()))).isZero();
@@ -270,6 +281,36 @@ abstract class DataSubjectRequestTests extends ServerTest {
                 .where(DSL.field("customer_id").eq(id)).fetchOne(0, BigDecimal.class);
     }
 
+    /**
+     * Every date column of every table that names a customer ({@code customer_id}, or {@code id} of the profile),
+     * searched for this customer's rows holding the date.
+     */
+    List<String> dateColumnsOfTheCustomerHolding(long customerId, LocalDate date) {
+        List<String> found = new ArrayList<>();
+        var columns = db.fetch("select table_name, column_name, data_type from information_schema.columns "
+                + "where table_schema = current_schema");
+        Set<String> withCustomer = new java.util.HashSet<>();
+        columns.forEach(c -> {
+            if ("customer_id".equalsIgnoreCase(c.get(1, String.class))) {
+                withCustomer.add(c.get(0, String.class).toLowerCase(Locale.ROOT));
+            }
+        });
+        for (Record column : columns) {
+            String table = column.get(0, String.class);
+            String type = column.get(2, String.class).toLowerCase(Locale.ROOT);
+            boolean profile = table.equalsIgnoreCase("customer_profile");
+            if (!type.equals("date") || !(profile || withCustomer.contains(table.toLowerCase(Locale.ROOT)))) {
+                continue;
+            }
+            var owner = DSL.field(DSL.name(profile ? "id" : "customer_id"), Long.class);
+            if (db.fetchCount(DSL.table(DSL.name(table)), owner.eq(customerId)
+                    .and(DSL.field(DSL.name(column.get(1, String.class)), LocalDate.class).eq(date))) > 0) {
+                found.add(table + "." + column.get(1, String.class));
+            }
+        }
+        return found;
+    }
+
     /** Every text column of every table of this database, searched for each needle (case-insensitive). */
     List<String> tablesContaining(Set<String> needles) {
         List<String> found = new ArrayList<>();
@@ -298,3 +339,17 @@ class DataSubjectRequestOnH2Test extends DataSubjectRequestTests {}
 
 @OnPostgres
 class DataSubjectRequestOnPostgresTest extends DataSubjectRequestTests {}
+
+/** The same duties with personal data encrypted at rest (names, birthdays, phones, emails, event properties). */
+@org.springframework.test.context.TestPropertySource(properties = {"rapport.test.context=encrypted-requests",
+        "rapport.privacy.encryption.keys.k1=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        "rapport.privacy.encryption.current-key=k1",
+        "rapport.privacy.encryption.index-key=QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl8=",
+        "rapport.privacy.encryption.rotation-delay=PT10000H"})
+abstract class EncryptedDataSubjectRequestTests extends DataSubjectRequestTests {}
+
+@OnH2
+class DataSubjectRequestEncryptedOnH2Test extends EncryptedDataSubjectRequestTests {}
+
+@OnPostgres
+class DataSubjectRequestEncryptedOnPostgresTest extends EncryptedDataSubjectRequestTests {}

@@ -18,8 +18,9 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Phones and emails encrypted at rest (AES-GCM) with a blind index: not readable in the database, still found by an
- * exact search and by identity resolution, shown when revealed; key rotation re-encrypts in the background.
+ * Phones, emails, names, birthdays and personal event properties encrypted at rest (AES-GCM) with blind indexes:
+ * not readable in the database, still found by an exact search, identity resolution, birthday and age segment
+ * conditions and the birthday trigger, shown when revealed; key rotation re-encrypts in the background.
  */
 @TestPropertySource(properties = {"rapport.test.context=encryption",
         "rapport.privacy.encryption.keys.k1=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
@@ -120,6 +121,188 @@ abstract class EncryptionTests extends ServerTest {
                 .json().get("hits").get(0).get("id").asLong()).isEqualTo(id);
         assertThat(user(true, "admin").get("/api/v1/customers/" + id + "?reveal=true").json().toString())
                 .contains(oldKeyEmail).contains(plainPhone);
+        assertThat(rotation.runOnce(Integer.MAX_VALUE)).as("nothing left to rotate").isZero();
+    }
+
+    static final java.time.ZoneId BRAND = java.time.ZoneId.of("Asia/Shanghai");
+
+    @Autowired
+    io.rapport.customer.CustomerContacts contacts;
+
+    String name() {
+        return "Ning Qiuyue " + source.substring(1, 7).toUpperCase(Locale.ROOT);
+    }
+
+    /** Three days from now, thirty years ago: inside "birthday in the next 7 days". */
+    java.time.LocalDate birthday() {
+        return java.time.LocalDate.now(BRAND).plusDays(3).minusYears(30);
+    }
+
+    /** A customer of this test with a name, a birthday and the test's source as city (to scope segment counts). */
+    long withNameAndBirthday() {
+        importFile("customers", "native", "c.csv", (CUSTOMERS + "B-" + source + ",," + name() + ",F," + birthday()
+                + "," + source + "," + email() + ",,,Asia/Shanghai\n").getBytes(StandardCharsets.UTF_8));
+        JsonNode hits = admin().get("/api/v1/customers?q=" + email()).json().get("hits");
+        assertThat(hits.size()).isEqualTo(1);
+        return hits.get(0).get("id").asLong();
+    }
+
+    Record profileRow(long id) {
+        return db.select(DSL.field("name"), DSL.field("birthday"), DSL.field("name_cipher"), DSL.field("name_index"),
+                        DSL.field("birthday_cipher"), DSL.field("birth_year"), DSL.field("birth_month_day"))
+                .from(DSL.table("customer_profile")).where(DSL.field("id").eq(id)).fetchOne();
+    }
+
+    /** Every text column of every table holding one of these (case-insensitive). */
+    List<String> textColumnsHolding(String... needles) {
+        List<String> found = new java.util.ArrayList<>();
+        for (Record r : db.fetch("select table_name, column_name, data_type from information_schema.columns "
+                + "where table_schema = current_schema")) {
+            String type = r.get(2, String.class).toLowerCase(Locale.ROOT);
+            if (type.contains("char") || type.contains("text") || type.contains("clob") || type.contains("json")) {
+                var column = DSL.lower(DSL.field(DSL.name(r.get(1, String.class)), String.class));
+                for (String needle : needles) {
+                    if (db.fetchCount(DSL.table(DSL.name(r.get(0, String.class))),
+                            column.contains(needle.toLowerCase(Locale.ROOT))) > 0) {
+                        found.add(r.get(0) + "." + r.get(1) + " holds " + needle);
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    long segmentCount(String condition) {
+        var response = admin().postJson("/api/v1/segments/preview", "{\"all\":[{\"field\":\"profile.city\","
+                + "\"op\":\"eq\",\"value\":\"" + source + "\"}," + condition + "]}");
+        assertThat(response.status()).as(response.body()).isEqualTo(200);
+        return response.json().get("count").asLong();
+    }
+
+    @Test
+    void should_keep_names_and_birthdays_unreadable_in_the_database_yet_search_segment_trigger_and_reveal_them() {
+        long id = withNameAndBirthday();
+        Record row = profileRow(id);
+        assertThat(row.get(0)).as("plain name").isNull();
+        assertThat(row.get(1)).as("plain birthday").isNull();
+        assertThat(row.get(2, String.class)).startsWith("enc:k2:");
+        assertThat(row.get(3, String.class)).startsWith("bi:");
+        assertThat(row.get(4, String.class)).startsWith("enc:k2:");
+        assertThat(row.get(5, Integer.class)).as("generalised: the year alone").isEqualTo(birthday().getYear());
+        assertThat(row.get(6, String.class)).as("month-day only as a blind index").startsWith("bi:");
+        assertThat(textColumnsHolding(name(), birthday().toString())).isEmpty();
+
+        // exact name search through the blind index, whatever the case and spacing
+        JsonNode hits = admin().get("/api/v1/customers?q=" + URLEncoder.encode("  " + name().toLowerCase(Locale.ROOT)
+                .replace(" ", "  ") + " ", StandardCharsets.UTF_8)).json().get("hits");
+        assertThat(hits.size()).isEqualTo(1);
+        assertThat(hits.get(0).get("name").asString()).isEqualTo("N***");
+        JsonNode masked = admin().get("/api/v1/customers/" + id).json().get("profile");
+        assertThat(masked.get("name").asString()).isEqualTo("N***");
+        assertThat(masked.get("birthday").asString()).isEqualTo("****-" + birthday().toString().substring(5));
+        JsonNode revealed = user(true, "service_agent").get("/api/v1/customers/" + id + "?reveal=true").json()
+                .get("profile");
+        assertThat(revealed.get("name").asString()).isEqualTo(name());
+        assertThat(revealed.get("birthday").asString()).isEqualTo(birthday().toString());
+
+        assertThat(segmentCount("{\"field\":\"profile.birthday\",\"op\":\"in_next_days\",\"value\":7}"))
+                .isEqualTo(1);
+        assertThat(segmentCount("{\"field\":\"profile.birthday\",\"op\":\"in_next_days\",\"value\":1}"))
+                .isZero();
+        assertThat(segmentCount("{\"field\":\"profile.birthday\",\"op\":\"month_is\",\"value\":"
+                + birthday().getMonthValue() + "}")).isEqualTo(1);
+        assertThat(segmentCount("{\"field\":\"profile.birthday\",\"op\":\"is_set\"}")).isEqualTo(1);
+        // with the date encrypted, age is the age reached in this calendar year (by birth year alone)
+        int ageThisYear = java.time.LocalDate.now(BRAND).getYear() - birthday().getYear();
+        assertThat(segmentCount("{\"field\":\"profile.age\",\"op\":\"ge\",\"value\":" + ageThisYear + "}"))
+                .isEqualTo(1);
+        assertThat(segmentCount("{\"field\":\"profile.age\",\"op\":\"gt\",\"value\":" + ageThisYear + "}"))
+                .isZero();
+        // the journey date trigger asks who is born on a day
+        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday()))).contains(id);
+        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday().plusDays(1)))).doesNotContain(id);
+        assertThat(contacts.find(id).orElseThrow().name()).contains(name());
+        assertThat(contacts.find(id).orElseThrow().email()).as("decrypted for sending").contains(email());
+
+        // a re-import with the same values changes nothing; rectification keeps the new values encrypted
+        importFile("customers", "native", "c.csv", (CUSTOMERS + "B-" + source + ",," + name() + ",F," + birthday()
+                + "," + source + ",,,,\n").getBytes(StandardCharsets.UTF_8));
+        assertThat(profileRow(id).get(2, String.class)).isEqualTo(row.get(2, String.class));
+        long rectification = admin().postJson("/api/v1/privacy/requests", java.util.Map.of("customerId", id,
+                "type", "rectification", "regime", "pipl", "fields", java.util.Map.of("name", "Ning Qiu",
+                        "birthday", birthday().minusDays(2).toString()))).json().get("id").asLong();
+        admin().postJson("/api/v1/privacy/requests/" + rectification + "/verify", java.util.Map.of("method", "id"));
+        assertThat(admin().postJson("/api/v1/privacy/requests/" + rectification + "/complete", "").json()
+                .get("status").asString()).isEqualTo("COMPLETED");
+        Record rectified = profileRow(id);
+        assertThat(rectified.get(0)).isNull();
+        assertThat(rectified.get(1)).isNull();
+        JsonNode now = user(true, "admin").get("/api/v1/customers/" + id + "?reveal=true").json().get("profile");
+        assertThat(now.get("name").asString()).isEqualTo("Ning Qiu");
+        assertThat(now.get("birthday").asString()).isEqualTo(birthday().minusDays(2).toString());
+        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday().minusDays(2)))).contains(id);
+    }
+
+    @Test
+    void should_move_names_and_birthdays_to_the_new_key_and_encrypt_plain_ones_in_the_background() {
+        long id = withNameAndBirthday();
+        String md = birthday().toString().substring(5);
+        // as written under the old key (name) and before encryption was on (birthday)
+        db.update(DSL.table("customer_profile"))
+                .set(DSL.field("name_cipher"), cipher.encryptWith("k1", name()))
+                .set(DSL.field("birthday"), birthday()).set(DSL.field("birthday_cipher"), (String) null)
+                .set(DSL.field("birth_month_day"), md).where(DSL.field("id").eq(id)).execute();
+        assertThat(admin().get("/api/v1/customers?q=" + URLEncoder.encode(name(), StandardCharsets.UTF_8)).json()
+                .get("hits").size()).isEqualTo(1);
+        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday()))).as("plain month-day still found")
+                .contains(id);
+
+        assertThat(rotation.runOnce(Integer.MAX_VALUE)).isGreaterThanOrEqualTo(1);
+
+        Record row = profileRow(id);
+        assertThat(row.get(1)).isNull();
+        assertThat(row.get(2, String.class)).startsWith("enc:k2:");
+        assertThat(row.get(4, String.class)).startsWith("enc:k2:");
+        assertThat(row.get(6, String.class)).startsWith("bi:");
+        assertThat(textColumnsHolding(name(), birthday().toString())).isEmpty();
+        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday()))).contains(id);
+        assertThat(user(true, "admin").get("/api/v1/customers/" + id + "?reveal=true").json().get("profile")
+                .get("name").asString()).isEqualTo(name());
+        assertThat(rotation.runOnce(Integer.MAX_VALUE)).as("nothing left to rotate").isZero();
+    }
+
+    @Test
+    void should_encrypt_personal_event_properties_mask_them_in_the_timeline_and_reveal_them_in_the_export() {
+        long id = imported();
+        String contactPhone = "+8613911" + String.format(Locale.ROOT, "%06d", Math.floorMod(source.hashCode(), 1_000_000));
+        var sent = admin().postJson("/api/v1/events", java.util.Map.of("external_id", "pe-" + source,
+                "type", "service_contact", "occurred_at", "2025-06-01T10:00:00Z", "email", email(),
+                "properties", java.util.Map.of("sku", "SKU-" + source, "Email", email(),
+                        "contact", java.util.Map.of("phone", contactPhone))));
+        assertThat(sent.status()).as(sent.body()).isLessThan(300);
+        String stored = db.select(DSL.field("properties", String.class)).from(DSL.table("ingest_event"))
+                .where(DSL.field("external_id").eq("pe-" + source)).fetchOne(0, String.class);
+        assertThat(stored).contains("SKU-" + source).contains("enc:k2:").doesNotContain(email())
+                .doesNotContain(contactPhone.substring(3));
+
+        String timeline = admin().get("/api/v1/customers/" + id + "/timeline").json().toString();
+        assertThat(timeline).contains("SKU-" + source).contains("s***@example.com").doesNotContain("enc:")
+                .doesNotContain(contactPhone);
+
+        long request = admin().postJson("/api/v1/privacy/requests", java.util.Map.of("customerId", id,
+                "type", "access", "regime", "gdpr")).json().get("id").asLong();
+        admin().postJson("/api/v1/privacy/requests/" + request + "/verify", java.util.Map.of("method", "id"));
+        String export = user(true, "admin").get("/api/v1/privacy/requests/" + request + "/export").body();
+        assertThat(export).contains(contactPhone).contains("SKU-" + source).doesNotContain("enc:");
+
+        // an old-key value and a value stored before encryption are protected by the rotation
+        db.update(DSL.table("ingest_event")).set(DSL.field("properties"), "{\"sku\":\"SKU-" + source
+                + "\",\"email\":\"" + cipher.encryptWith("k1", email()) + "\",\"phone\":\"" + contactPhone + "\"}")
+                .where(DSL.field("external_id").eq("pe-" + source)).execute();
+        assertThat(rotation.runOnce(Integer.MAX_VALUE)).isGreaterThanOrEqualTo(1);
+        String rotated = db.select(DSL.field("properties", String.class)).from(DSL.table("ingest_event"))
+                .where(DSL.field("external_id").eq("pe-" + source)).fetchOne(0, String.class);
+        assertThat(rotated).doesNotContain("enc:k1:").doesNotContain(contactPhone).contains("enc:k2:");
         assertThat(rotation.runOnce(Integer.MAX_VALUE)).as("nothing left to rotate").isZero();
     }
 

@@ -29,6 +29,18 @@ import tools.jackson.databind.json.JsonMapper;
 @EnabledIfSystemProperty(named = "rapport.bench", matches = "true")
 class SegmentBench {
 
+    /** The benchmarked definition has no birthday or age condition. */
+    private static final io.rapport.customer.CustomerSegmentSource.Birthdays NO_BIRTHDAYS =
+            new io.rapport.customer.CustomerSegmentSource.Birthdays() {
+                public org.jooq.Condition known() { throw new UnsupportedOperationException(); }
+                public org.jooq.Condition bornOn(java.util.Collection<java.time.MonthDay> days) {
+                    throw new UnsupportedOperationException();
+                }
+                public org.jooq.Condition ageAtLeast(long years, LocalDate today) {
+                    throw new UnsupportedOperationException();
+                }
+            };
+
     static final String DEFINITION = """
             {"all":[
               {"field":"profile.city","op":"in","value":["city-1","city-2","city-3","city-4","city-5"]},
@@ -79,7 +91,7 @@ class SegmentBench {
             }
 
             var context = new SegmentCompiler.Context(today, Instant.now(), ZoneId.of("Asia/Shanghai"),
-                    id -> Optional.empty(), code -> Optional.empty(), Optional.empty());
+                    id -> Optional.empty(), code -> Optional.empty(), Optional.empty(), NO_BIRTHDAYS);
             SegmentCondition tree = SegmentLanguage.parse(JsonMapper.builder().build().readTree(DEFINITION),
                     new SegmentLanguage.References() {
                         public boolean tagExists(String code) { return false; }
