@@ -2,11 +2,14 @@ package io.rapport.loyalty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rapport.testing.Http;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import tools.jackson.databind.JsonNode;
@@ -116,6 +119,110 @@ abstract class TierTests extends LoyaltyTest {
         assertThat(kept.tier()).isEqualTo("gold");
         assertThat(kept.graceUntil()).isEmpty();
         assertThat(kept.reviewOn()).isAfter(T.atOffset(ZoneOffset.UTC).plusMonths(13).toLocalDate());
+    }
+
+    @Autowired
+    io.rapport.scoring.ScoringRuns scoringRuns;
+
+    static final java.math.BigDecimal TOP_PERCENT = java.math.BigDecimal.valueOf(25);
+
+    /**
+     * A frequent buyer whose recent spend is below gold (2,400 in the last 12 months; 26,000 before): high predicted
+     * value. And an occasional small buyer: low predicted value.
+     */
+    long[] predictedValueMembers() {
+        clock.set(T);
+        long frequent = customer("frequent", null, null);
+        long occasional = customer("occasional", null, null);
+        StringBuilder lines = new StringBuilder();
+        for (int month = 24; month >= 13; month--) {
+            lines.append(sale(source + "-f" + month, "frequent", T.atOffset(ZoneOffset.UTC).minusMonths(month)
+                    .toInstant(), "2200"));
+        }
+        for (int week = 1; week <= 3; week++) {
+            lines.append(sale(source + "-fw" + week, "frequent", T.minus(Duration.ofDays(7L * week)), "800"));
+        }
+        lines.append(sale(source + "-occ", "occasional", T.minus(Duration.ofDays(200)), "20"));
+        orders(lines.toString());
+        assertThat(tiers.of(frequent).orElseThrow().tier()).as("spend alone: below gold").isEqualTo("silver");
+        return new long[] {frequent, occasional};
+    }
+
+    void enablePredictedValue(java.math.BigDecimal topPercent, long minimum) {
+        Http.Response saved = admin().putJson("/api/v1/loyalty/programme", Map.of("predictedValue",
+                Map.of("enabled", true, "topPercent", topPercent, "minimumLifetimeValue", minimum, "tier", "gold")));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+    }
+
+    /**
+     * The test's own reading of the top {@code percent} % of every customer's current predicted lifetime value, the
+     * population the rule is defined on (ties at the cut-off are in).
+     */
+    boolean inTop(long customerId, java.math.BigDecimal percent) {
+        java.util.List<Double> values = db.fetch("select lifetime_value from scoring_current where lifetime_value > 0 "
+                + "order by lifetime_value desc").getValues(0, Double.class);
+        int rank = (int) Math.ceil(values.size() * percent.doubleValue() / 100);
+        Double own = db.fetchValue("select lifetime_value from scoring_current where customer_id = " + customerId,
+                Double.class);
+        return own != null && own > 0 && own >= values.get(rank - 1);
+    }
+
+    @Test
+    void should_move_the_top_of_the_predicted_value_up_after_a_scoring_run_with_the_reason_in_the_tier_history() {
+        long[] ids = predictedValueMembers();
+        enablePredictedValue(TOP_PERCENT, 0);
+
+        scoringRuns.runAndWait("test", "test", java.util.Optional.of(T.atOffset(ZoneOffset.UTC).toLocalDate()));
+
+        assertThat(inTop(ids[0], TOP_PERCENT)).as("the frequent buyer is in the top " + TOP_PERCENT + " %").isTrue();
+        assertThat(inTop(ids[1], TOP_PERCENT)).as("the occasional buyer is not").isFalse();
+        assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("upgraded by the scoring run").isEqualTo("gold");
+        assertThat(tiers.of(ids[1]).orElseThrow().tier()).isEqualTo("silver");
+        assertThat(published).contains(new TierChanged(ids[0], "silver", "gold", "up", "predicted value"));
+        JsonNode history = admin().get("/api/v1/loyalty/members/" + ids[0] + "/tier-history").json();
+        assertThat(history.get(0).get("to").asString()).isEqualTo("gold");
+        assertThat(history.get(0).get("reason").asString()).isEqualTo("predicted value");
+    }
+
+    @Test
+    void should_qualify_by_predicted_value_only_when_enabled_and_downgrade_only_at_review_after_grace() {
+        long[] ids = predictedValueMembers();
+        scoringRuns.runAndWait("test", "test", java.util.Optional.of(T.atOffset(ZoneOffset.UTC).toLocalDate()));
+        LocalDate today = T.atOffset(ZoneOffset.UTC).toLocalDate();
+        tiers.reevaluate(today);
+        assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("off by default").isEqualTo("silver");
+
+        enablePredictedValue(TOP_PERCENT, 0);
+        assertThat(inTop(ids[0], TOP_PERCENT)).isTrue();
+        tiers.reevaluate(today);
+        assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("re-evaluation applies the rule").isEqualTo("gold");
+        assertThat(tiers.of(ids[1]).orElseThrow().tier()).isEqualTo("silver");
+        assertThat(tiers.history(ids[0]).getFirst().reason()).isEqualTo("predicted value");
+
+        // no longer in the top (a floor nobody reaches): nothing moves before the review date, then grace, then down
+        enablePredictedValue(TOP_PERCENT, 1_000_000_000L);
+        LocalDate review = tiers.of(ids[0]).orElseThrow().reviewOn();
+        tiers.reevaluate(review.minusDays(1));
+        assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("before the review date").isEqualTo("gold");
+        tiers.reevaluate(review);
+        Tiers.MemberTier atReview = tiers.of(ids[0]).orElseThrow();
+        assertThat(atReview.tier()).as("grace period").isEqualTo("gold");
+        LocalDate graceUntil = atReview.graceUntil().orElseThrow();
+        tiers.reevaluate(graceUntil);
+        assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("after the grace period").isEqualTo("silver");
+        assertThat(tiers.history(ids[0]).getFirst().reason()).isEqualTo("review date passed");
+    }
+
+    @Test
+    void should_refuse_a_predicted_value_rule_that_cannot_work_naming_the_field() {
+        Http.Response zero = admin().putJson("/api/v1/loyalty/programme", Map.of("predictedValue",
+                Map.of("enabled", true, "topPercent", 0, "tier", "gold")));
+        assertProblem(zero, 400, "invalid-programme");
+        assertThat(zero.json().get("field").asString()).isEqualTo("predictedValue.topPercent");
+        Http.Response unknown = admin().putJson("/api/v1/loyalty/programme", Map.of("predictedValue",
+                Map.of("enabled", true, "topPercent", 5, "tier", "platinum")));
+        assertProblem(unknown, 400, "invalid-programme");
+        assertThat(unknown.json().get("field").asString()).isEqualTo("predictedValue.tier");
     }
 }
 
