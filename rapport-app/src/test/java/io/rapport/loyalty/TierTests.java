@@ -124,11 +124,9 @@ abstract class TierTests extends LoyaltyTest {
     @Autowired
     io.rapport.scoring.ScoringRuns scoringRuns;
 
-    static final java.math.BigDecimal TOP_PERCENT = java.math.BigDecimal.valueOf(25);
-
     /**
-     * A frequent buyer whose recent spend is below gold (2,400 in the last 12 months; 26,000 before): high predicted
-     * value. And an occasional small buyer: low predicted value.
+     * A frequent buyer whose recent spend is below gold (2,400 in the last 12 months; 26,400 before): a high predicted
+     * value. And an occasional small buyer: a low one.
      */
     long[] predictedValueMembers() {
         clock.set(T);
@@ -143,41 +141,64 @@ abstract class TierTests extends LoyaltyTest {
             lines.append(sale(source + "-fw" + week, "frequent", T.minus(Duration.ofDays(7L * week)), "800"));
         }
         lines.append(sale(source + "-occ", "occasional", T.minus(Duration.ofDays(200)), "20"));
+        // a few ordinary repeat buyers, so the scoring engine has a population to fit its models on
+        for (int i = 0; i < 8; i++) {
+            customer("regular" + i, null, null);
+            for (int k = 0; k < 2 + i % 3; k++) {
+                lines.append(sale(source + "-r" + i + "-" + k, "regular" + i,
+                        T.minus(Duration.ofDays(40L + 45L * k + 11L * i)), String.valueOf(60 + 35 * i + 10 * k)));
+            }
+        }
         orders(lines.toString());
         assertThat(tiers.of(frequent).orElseThrow().tier()).as("spend alone: below gold").isEqualTo("silver");
         return new long[] {frequent, occasional};
     }
 
-    void enablePredictedValue(java.math.BigDecimal topPercent, long minimum) {
+    void enablePredictedValue(java.math.BigDecimal topPercent, double minimum) {
         Http.Response saved = admin().putJson("/api/v1/loyalty/programme", Map.of("predictedValue",
                 Map.of("enabled", true, "topPercent", topPercent, "minimumLifetimeValue", minimum, "tier", "gold")));
         assertThat(saved.status()).as(saved.body()).isEqualTo(200);
     }
 
+    void score() {
+        assertThat(scoringRuns.runAndWait("test", "test", java.util.Optional.of(T.atOffset(ZoneOffset.UTC)
+                .toLocalDate())).status()).isEqualTo("done");
+    }
+
+    Double lifetimeValue(long customerId) {
+        return db.fetchOptional("select lifetime_value from scoring_current where customer_id = ?", customerId)
+                .map(r -> r.get(0, Double.class)).orElse(null);
+    }
+
     /**
-     * The test's own reading of the top {@code percent} % of every customer's current predicted lifetime value, the
-     * population the rule is defined on (ties at the cut-off are in).
+     * The test's own reading of the current scores (every scored customer in this database, not only the test's): the
+     * smallest top share, in %, whose ⌈N × share / 100⌉-th highest predicted value is the customer's own — the
+     * customer is just inside it, and whoever predicts less is outside.
      */
-    boolean inTop(long customerId, java.math.BigDecimal percent) {
-        java.util.List<Double> values = db.fetch("select lifetime_value from scoring_current where lifetime_value > 0 "
-                + "order by lifetime_value desc").getValues(0, Double.class);
-        int rank = (int) Math.ceil(values.size() * percent.doubleValue() / 100);
-        Double own = db.fetchValue("select lifetime_value from scoring_current where customer_id = " + customerId,
-                Double.class);
-        return own != null && own > 0 && own >= values.get(rank - 1);
+    java.math.BigDecimal topPercentReaching(long customerId) {
+        java.util.List<Double> values = db.fetch("select lifetime_value from scoring_current where lifetime_value > 0")
+                .getValues(0, Double.class);
+        Double own = lifetimeValue(customerId);
+        assertThat(own).as("predicted value of %s among %s", customerId, values).isNotNull().isPositive();
+        long higher = values.stream().filter(v -> v > own).count();
+        return java.math.BigDecimal.valueOf(100 * (higher + 1))
+                .divide(java.math.BigDecimal.valueOf(values.size()), 10, java.math.RoundingMode.DOWN);
     }
 
     @Test
     void should_move_the_top_of_the_predicted_value_up_after_a_scoring_run_with_the_reason_in_the_tier_history() {
         long[] ids = predictedValueMembers();
-        enablePredictedValue(TOP_PERCENT, 0);
+        score();
+        java.math.BigDecimal top = topPercentReaching(ids[0]);
+        assertThat(java.util.Optional.ofNullable(lifetimeValue(ids[1])).orElse(0.0)).as("the occasional buyer predicts less")
+                .isLessThan(lifetimeValue(ids[0]));
+        enablePredictedValue(top, 0);
 
-        scoringRuns.runAndWait("test", "test", java.util.Optional.of(T.atOffset(ZoneOffset.UTC).toLocalDate()));
+        score();
 
-        assertThat(inTop(ids[0], TOP_PERCENT)).as("the frequent buyer is in the top " + TOP_PERCENT + " %").isTrue();
-        assertThat(inTop(ids[1], TOP_PERCENT)).as("the occasional buyer is not").isFalse();
-        assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("upgraded by the scoring run").isEqualTo("gold");
-        assertThat(tiers.of(ids[1]).orElseThrow().tier()).isEqualTo("silver");
+        assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("upgraded by the scoring run (top " + top + " %)")
+                .isEqualTo("gold");
+        assertThat(tiers.of(ids[1]).orElseThrow().tier()).as("below the top").isEqualTo("silver");
         assertThat(published).contains(new TierChanged(ids[0], "silver", "gold", "up", "predicted value"));
         JsonNode history = admin().get("/api/v1/loyalty/members/" + ids[0] + "/tier-history").json();
         assertThat(history.get(0).get("to").asString()).isEqualTo("gold");
@@ -187,28 +208,31 @@ abstract class TierTests extends LoyaltyTest {
     @Test
     void should_qualify_by_predicted_value_only_when_enabled_and_downgrade_only_at_review_after_grace() {
         long[] ids = predictedValueMembers();
-        scoringRuns.runAndWait("test", "test", java.util.Optional.of(T.atOffset(ZoneOffset.UTC).toLocalDate()));
+        score();
         LocalDate today = T.atOffset(ZoneOffset.UTC).toLocalDate();
         tiers.reevaluate(today);
         assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("off by default").isEqualTo("silver");
 
-        enablePredictedValue(TOP_PERCENT, 0);
-        assertThat(inTop(ids[0], TOP_PERCENT)).isTrue();
+        java.math.BigDecimal top = topPercentReaching(ids[0]);
+        enablePredictedValue(top, lifetimeValue(ids[0]) + 1);
+        tiers.reevaluate(today);
+        assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("in the top share but below the floor").isEqualTo("silver");
+
+        enablePredictedValue(top, 0);
         tiers.reevaluate(today);
         assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("re-evaluation applies the rule").isEqualTo("gold");
         assertThat(tiers.of(ids[1]).orElseThrow().tier()).isEqualTo("silver");
         assertThat(tiers.history(ids[0]).getFirst().reason()).isEqualTo("predicted value");
 
-        // no longer in the top (a floor nobody reaches): nothing moves before the review date, then grace, then down
-        enablePredictedValue(TOP_PERCENT, 1_000_000_000L);
+        // out of the top (a floor nobody reaches): nothing moves before the review date, then grace, then down
+        enablePredictedValue(top, 1e12);
         LocalDate review = tiers.of(ids[0]).orElseThrow().reviewOn();
         tiers.reevaluate(review.minusDays(1));
         assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("before the review date").isEqualTo("gold");
         tiers.reevaluate(review);
         Tiers.MemberTier atReview = tiers.of(ids[0]).orElseThrow();
         assertThat(atReview.tier()).as("grace period").isEqualTo("gold");
-        LocalDate graceUntil = atReview.graceUntil().orElseThrow();
-        tiers.reevaluate(graceUntil);
+        tiers.reevaluate(atReview.graceUntil().orElseThrow());
         assertThat(tiers.of(ids[0]).orElseThrow().tier()).as("after the grace period").isEqualTo("silver");
         assertThat(tiers.history(ids[0]).getFirst().reason()).isEqualTo("review date passed");
     }
