@@ -25,9 +25,9 @@ import org.springframework.stereotype.Component;
  *
  * <p>Round trips are what a ledger operation costs on a networked database, so writes that depend on nothing read
  * later in the operation (ledger parts, lot updates of a spend, a new lot whose id was reserved by the lock query) are
- * queued on the {@link Locked} member and sent with the member's update as one JDBC batch, which the PostgreSQL driver
- * pipelines in one round trip. They are still written inside the transaction and after the member's lock, so the
- * guarantees are those of writing them one by one.
+ * queued on the {@link Locked} member and sent with the member's update in one round trip ({@link #flush}). They are
+ * still written inside the transaction and after the member's lock, so the guarantees are those of writing them one
+ * by one.
  */
 @Component
 class PointsLedger {
@@ -467,7 +467,12 @@ class PointsLedger {
         flush(m);
     }
 
-    /** Sends the queued writes: one statement as it is, several as one batch (one round trip on PostgreSQL). */
+    /**
+     * Sends the queued writes in one round trip. On PostgreSQL several writes become one statement, each but the last
+     * a data-modifying {@code WITH} part ({@code WITH w0 AS (INSERT …), w1 AS (UPDATE …) UPDATE …}), with bind values,
+     * so the server keeps its prepared plan; the queued writes never touch the same row twice and read nothing the
+     * others write, which is what such a statement requires. Elsewhere (H2, in process) they go as one JDBC batch.
+     */
     void flush(Locked m) {
         if (m.writes.isEmpty()) {
             return;
@@ -477,6 +482,13 @@ class PointsLedger {
         try {
             if (writes.size() == 1) {
                 writes.getFirst().execute();
+            } else if (db.dialect().family() == org.jooq.SQLDialect.POSTGRES) {
+                StringBuilder sql = new StringBuilder("with ");
+                for (int i = 0; i < writes.size() - 1; i++) {
+                    sql.append(i == 0 ? "" : ", ").append("w").append(i).append(" as ({").append(i).append("})");
+                }
+                sql.append(" {").append(writes.size() - 1).append("}");
+                db.query(sql.toString(), writes.toArray(org.jooq.QueryPart[]::new)).execute();
             } else {
                 db.batch(writes).execute();
             }
