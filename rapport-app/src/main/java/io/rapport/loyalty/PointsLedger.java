@@ -61,9 +61,9 @@ class PointsLedger {
         boolean keySeen;
         /** A lot id taken from the lots' identity sequence by the lock query, for the operation's new lot. */
         Long reservedLotId;
-        /** Writes queued until {@link #save}, which sends them with the member's update in one batch. */
+        /** Writes queued until {@link #save}, which sends them with the member's update in one round trip. */
         final List<org.jooq.Query> writes = new ArrayList<>();
-        /** The idempotency key of the ledger parts queued last (named when the batch hits a used key). */
+        /** The idempotency key of the ledger parts queued last (named when the write hits a used key). */
         String queuedKey;
 
         Locked(Record r) {
@@ -106,7 +106,7 @@ class PointsLedger {
 
     /**
      * As {@link #lock(long, String)}; with {@code newLot} on PostgreSQL the same query also reserves the id of the lot
-     * the operation will create, so the lot can be written in the final batch instead of in a round trip of its own.
+     * the operation will create, so the lot is written with the operation's other writes, not in a round trip of its own.
      */
     Locked lock(long customerId, String key, boolean newLot) {
         org.jooq.Field<Boolean> seen = key == null ? DSL.inline(false)
@@ -279,19 +279,17 @@ class PointsLedger {
         OffsetDateTime expires = earnedAt.plusMonths(settings.expiryMonths());
         boolean pending = e.availableAt().isAfter(now);
         long settled = pending ? 0 : Math.min(e.points(), m.debt);
+        var lot = db.insertInto(LOT).set(LOT_CUSTOMER, m.customerId).set(LOT_SOURCE, e.source())
+                .set(LOT_POINTS, e.points()).set(LOT_REMAINING, e.points() - settled)
+                .set(LOT_QUALIFYING, e.qualifying()).set(LOT_STATE, pending ? PENDING : AVAILABLE)
+                .set(LOT_EARNED, earnedAt).set(LOT_AVAILABLE_AT, e.availableAt().atOffset(ZoneOffset.UTC))
+                .set(LOT_EXPIRES, expires);
         Long lotId = m.reservedLotId;
         m.reservedLotId = null;
         if (lotId != null) {
-            m.writes.add(db.insertInto(LOT, LOT_ID, LOT_CUSTOMER, LOT_SOURCE, LOT_POINTS, LOT_REMAINING, LOT_QUALIFYING,
-                            LOT_STATE, LOT_EARNED, LOT_AVAILABLE_AT, LOT_EXPIRES)
-                    .values(lotId, m.customerId, e.source(), e.points(), e.points() - settled, e.qualifying(),
-                            pending ? PENDING : AVAILABLE, earnedAt, e.availableAt().atOffset(ZoneOffset.UTC), expires));
+            m.writes.add(lot.set(LOT_ID, lotId)); // the id is known: written with the rest
         } else {
-            lotId = db.insertInto(LOT, LOT_CUSTOMER, LOT_SOURCE, LOT_POINTS, LOT_REMAINING, LOT_QUALIFYING, LOT_STATE,
-                            LOT_EARNED, LOT_AVAILABLE_AT, LOT_EXPIRES)
-                    .values(m.customerId, e.source(), e.points(), e.points() - settled, e.qualifying(),
-                            pending ? PENDING : AVAILABLE, earnedAt, e.availableAt().atOffset(ZoneOffset.UTC), expires)
-                    .returning(LOT_ID).fetchOne(LOT_ID);
+            lotId = lot.returning(LOT_ID).fetchOne(LOT_ID);
         }
         List<Part> parts = new ArrayList<>();
         parts.add(new Part(e.kind(), e.source(), pending ? 0 : e.points(), pending ? e.points() : 0, 0, e.qualifying(),
