@@ -100,6 +100,14 @@ class LoyaltyController {
                 tiers.of(customerId).orElseThrow(), tasks.progress(customerId), rewards.coupons(customerId));
     }
 
+    /** The member's tier moves with their reasons (e.g. "predicted value"), newest first. */
+    @GetMapping("/api/v1/loyalty/members/{customerId}/tier-history")
+    @PreAuthorize(MAY_READ)
+    List<Tiers.Move> tierHistory(@PathVariable long customerId) {
+        members.get(customerId);
+        return tiers.history(customerId);
+    }
+
     @GetMapping("/api/v1/loyalty/members/{customerId}/ledger")
     @PreAuthorize(MAY_READ)
     List<Points.Entry> ledger(@PathVariable long customerId, @RequestParam(defaultValue = "0") int page,

@@ -94,6 +94,7 @@ final class LoyaltyTables {
     static final Field<Long> D_POINTS = field("loyalty_daily", "points", Long.class);
 
     static final Table<?> TIER_CHANGE = table("loyalty_tier_change");
+    static final Field<Long> TC_ID = field("loyalty_tier_change", "id", Long.class);
     static final Field<Long> TC_CUSTOMER = field("loyalty_tier_change", "customer_id", Long.class);
     static final Field<String> TC_FROM = field("loyalty_tier_change", "from_tier", String.class);
     static final Field<String> TC_TO = field("loyalty_tier_change", "to_tier", String.class);

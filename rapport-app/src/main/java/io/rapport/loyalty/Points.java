@@ -65,7 +65,7 @@ public class Points {
         String validSource = source(source);
         String clientKey = key(key);
         String opKey = scoped(customerId, clientKey);
-        PointsLedger.Locked m = ledger.lock(customerId, opKey);
+        PointsLedger.Locked m = ledger.lock(customerId, opKey, true);
         Optional<List<? extends Record>> replay = m.keySeen ? ledger.replay(m, opKey, kind) : Optional.empty();
         if (replay.isPresent()) {
             return movement(m, clientKey, kind, replay.get(), true);

@@ -22,6 +22,12 @@ import org.springframework.stereotype.Component;
  * record what was earned together and how much of it is left. The member row is the lock: every operation first takes
  * it with {@code SELECT ... FOR UPDATE}, so concurrent operations on one member run one after another and the cached
  * figures on the row always equal the ledger sums. Callers run these methods inside a transaction.
+ *
+ * <p>Round trips are what a ledger operation costs on a networked database, so writes that depend on nothing read
+ * later in the operation (ledger parts, lot updates of a spend, a new lot whose id was reserved by the lock query) are
+ * queued on the {@link Locked} member and sent with the member's update in one round trip ({@link #flush}). They are
+ * still written inside the transaction and after the member's lock, so the guarantees are those of writing them one
+ * by one.
  */
 @Component
 class PointsLedger {
@@ -53,6 +59,12 @@ class PointsLedger {
         OffsetDateTime firstOrderAt;
         /** Whether the key given to {@link #lock(long, String)} was already used (then {@link #replay} says how). */
         boolean keySeen;
+        /** A lot id taken from the lots' identity sequence by the lock query, for the operation's new lot. */
+        Long reservedLotId;
+        /** Writes queued until {@link #save}, which sends them with the member's update in one round trip. */
+        final List<org.jooq.Query> writes = new ArrayList<>();
+        /** The idempotency key of the ledger parts queued last (named when the write hits a used key). */
+        String queuedKey;
 
         Locked(Record r) {
             customerId = r.get(M_CUSTOMER);
@@ -89,17 +101,29 @@ class PointsLedger {
      * ({@link Locked#keySeen}): the common case, a new key, then needs no separate idempotency query.
      */
     Locked lock(long customerId, String key) {
+        return lock(customerId, key, false);
+    }
+
+    /**
+     * As {@link #lock(long, String)}; with {@code newLot} on PostgreSQL the same query also reserves the id of the lot
+     * the operation will create, so the lot is written with the operation's other writes, not in a round trip of its own.
+     */
+    Locked lock(long customerId, String key, boolean newLot) {
         org.jooq.Field<Boolean> seen = key == null ? DSL.inline(false)
                 : DSL.field(DSL.exists(DSL.selectOne().from(LEDGER).where(L_KEY.eq(key)).and(L_PART.eq(0))));
+        org.jooq.Field<Long> lotId = newLot && db.dialect().family() == org.jooq.SQLDialect.POSTGRES
+                ? DSL.field("nextval(pg_get_serial_sequence('loyalty_lot', 'id'))", Long.class)
+                : DSL.inline(null, Long.class);
         Record row = db.select(M_CUSTOMER, M_NO, M_TIER, M_AVAILABLE, M_PENDING, M_DEBT, M_NEXT_RELEASE, M_NEXT_EXPIRY,
-                        M_FIRST_ORDER, seen.as("key_seen")).from(MEMBER).where(M_CUSTOMER.eq(customerId)).forUpdate()
-                .fetchOne();
+                        M_FIRST_ORDER, seen.as("key_seen"), lotId.as("lot_id")).from(MEMBER)
+                .where(M_CUSTOMER.eq(customerId)).forUpdate().fetchOne();
         if (row == null) {
             throw new RapportException(HttpStatus.NOT_FOUND, "member-not-found",
                     "Customer " + customerId + " is not a loyalty member").with("customerId", customerId);
         }
         Locked member = new Locked(row);
         member.keySeen = Boolean.TRUE.equals(row.get("key_seen", Boolean.class));
+        member.reservedLotId = row.get("lot_id", Long.class);
         maintain(member, now());
         return member;
     }
@@ -108,6 +132,9 @@ class PointsLedger {
     boolean maintain(Locked m, Instant now) {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         boolean changed = false;
+        if (m.nextRelease != null && !m.nextRelease.isAfter(at) || m.nextExpiry != null && !m.nextExpiry.isAfter(at)) {
+            flush(m); // release and expiry read the lots, queued lot writes included
+        }
         if (m.nextRelease != null && !m.nextRelease.isAfter(at)) {
             release(m, at);
             changed = true;
@@ -252,11 +279,18 @@ class PointsLedger {
         OffsetDateTime expires = earnedAt.plusMonths(settings.expiryMonths());
         boolean pending = e.availableAt().isAfter(now);
         long settled = pending ? 0 : Math.min(e.points(), m.debt);
-        Long lotId = db.insertInto(LOT, LOT_CUSTOMER, LOT_SOURCE, LOT_POINTS, LOT_REMAINING, LOT_QUALIFYING, LOT_STATE,
-                        LOT_EARNED, LOT_AVAILABLE_AT, LOT_EXPIRES)
-                .values(m.customerId, e.source(), e.points(), e.points() - settled, e.qualifying(),
-                        pending ? PENDING : AVAILABLE, earnedAt, e.availableAt().atOffset(ZoneOffset.UTC), expires)
-                .returning(LOT_ID).fetchOne(LOT_ID);
+        var lot = db.insertInto(LOT).set(LOT_CUSTOMER, m.customerId).set(LOT_SOURCE, e.source())
+                .set(LOT_POINTS, e.points()).set(LOT_REMAINING, e.points() - settled)
+                .set(LOT_QUALIFYING, e.qualifying()).set(LOT_STATE, pending ? PENDING : AVAILABLE)
+                .set(LOT_EARNED, earnedAt).set(LOT_AVAILABLE_AT, e.availableAt().atOffset(ZoneOffset.UTC))
+                .set(LOT_EXPIRES, expires);
+        Long lotId = m.reservedLotId;
+        m.reservedLotId = null;
+        if (lotId != null) {
+            m.writes.add(lot.set(LOT_ID, lotId)); // the id is known: written with the rest
+        } else {
+            lotId = lot.returning(LOT_ID).fetchOne(LOT_ID);
+        }
         List<Part> parts = new ArrayList<>();
         parts.add(new Part(e.kind(), e.source(), pending ? 0 : e.points(), pending ? e.points() : 0, 0, e.qualifying(),
                 lotId, e.reference(), e.reason()));
@@ -386,21 +420,15 @@ class PointsLedger {
                 .and(LOT_STATE.eq(AVAILABLE)).and(LOT_REMAINING.gt(0L))
                 .and(skipLot == null ? DSL.noCondition() : LOT_ID.ne(skipLot))
                 .orderBy(LOT_EXPIRES, LOT_ID).fetch();
-        var update = new ArrayList<org.jooq.Query>();
         for (Record lot : lots) {
             if (left == 0) {
                 break;
             }
             long take = Math.min(left, lot.get(LOT_REMAINING));
-            update.add(db.update(LOT).set(LOT_REMAINING, lot.get(LOT_REMAINING) - take)
+            m.writes.add(db.update(LOT).set(LOT_REMAINING, lot.get(LOT_REMAINING) - take)
                     .where(LOT_ID.eq(lot.get(LOT_ID))));
             parts.add(new Part(kind, source, -take, 0, 0, false, lot.get(LOT_ID), reference, reason));
             left -= take;
-        }
-        if (update.size() == 1) {
-            update.getFirst().execute();
-        } else if (!update.isEmpty()) {
-            db.batch(update).execute();
         }
         return left;
     }
@@ -412,10 +440,11 @@ class PointsLedger {
             m.pending += p.pending();
             m.debt += p.debt();
         }
-        insertParts(m.customerId, key, parts, actor);
+        m.writes.add(insertParts(m.customerId, key, parts, actor));
+        m.queuedKey = key;
     }
 
-    private void insertParts(long customerId, String key, List<Part> parts, String actor) {
+    private org.jooq.Query insertParts(long customerId, String key, List<Part> parts, String actor) {
         OffsetDateTime now = now().atOffset(ZoneOffset.UTC);
         var insert = db.insertInto(LEDGER, L_CUSTOMER, L_KEY, L_PART, L_KIND, L_SOURCE, L_POINTS, L_PENDING, L_DEBT,
                 L_QUALIFYING, L_LOT, L_REFERENCE, L_REASON, L_ACTOR, L_CREATED);
@@ -424,18 +453,48 @@ class PointsLedger {
             insert = insert.values(customerId, key, i, p.kind(), p.source(), p.points(), p.pending(), p.debt(),
                     p.qualifying(), p.lotId(), p.reference(), p.reason(), actor, now);
         }
-        try {
-            insert.execute();
-        } catch (DuplicateKeyException e) {
-            throw new RapportException(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency key '" + key
-                    + "' was already used for another member's operation").with("idempotencyKey", key);
-        }
+        return insert;
     }
 
+    /** Writes the member's cached figures, together with the operation's queued writes (one batch). */
     void save(Locked m) {
-        db.update(MEMBER).set(M_AVAILABLE, m.available).set(M_PENDING, m.pending).set(M_DEBT, m.debt)
+        m.writes.add(db.update(MEMBER).set(M_AVAILABLE, m.available).set(M_PENDING, m.pending).set(M_DEBT, m.debt)
                 .set(M_NEXT_RELEASE, m.nextRelease).set(M_NEXT_EXPIRY, m.nextExpiry).set(M_TIER, m.tier)
                 .set(M_FIRST_ORDER, m.firstOrderAt)
-                .where(M_CUSTOMER.eq(m.customerId)).execute();
+                .where(M_CUSTOMER.eq(m.customerId)));
+        flush(m);
+    }
+
+    /**
+     * Sends the queued writes in one round trip. On PostgreSQL several writes become one statement, each but the last
+     * a data-modifying {@code WITH} part ({@code WITH w0 AS (INSERT …), w1 AS (UPDATE …) UPDATE …}), with bind values,
+     * so the server keeps its prepared plan; the queued writes never touch the same row twice and read nothing the
+     * others write, which is what such a statement requires. Elsewhere (H2, in process) they go as one JDBC batch.
+     */
+    void flush(Locked m) {
+        if (m.writes.isEmpty()) {
+            return;
+        }
+        List<org.jooq.Query> writes = List.copyOf(m.writes);
+        m.writes.clear();
+        try {
+            if (writes.size() == 1) {
+                writes.getFirst().execute();
+            } else if (db.dialect().family() == org.jooq.SQLDialect.POSTGRES) {
+                StringBuilder sql = new StringBuilder("with ");
+                for (int i = 0; i < writes.size() - 1; i++) {
+                    sql.append(i == 0 ? "" : ", ").append("w").append(i).append(" as ({").append(i).append("})");
+                }
+                sql.append(" {").append(writes.size() - 1).append("}");
+                db.query(sql.toString(), writes.toArray(org.jooq.QueryPart[]::new)).execute();
+            } else {
+                db.batch(writes).execute();
+            }
+        } catch (DuplicateKeyException e) {
+            // the ledger's (op_key, part) is the only unique key these writes can hit
+            throw new RapportException(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency key '"
+                    + m.queuedKey + "' was already used for another member's operation")
+                    .with("idempotencyKey", String.valueOf(m.queuedKey));
+        }
     }
 }

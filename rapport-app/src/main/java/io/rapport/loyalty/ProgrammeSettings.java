@@ -27,7 +27,8 @@ import java.util.Optional;
  * @param perOrderCap         most points one order earns (0: no cap)
  * @param perDayCap           most order points a member earns per day of their time zone (0: no cap)
  * @param bonuses             category / SKU / channel / campaign / green bonuses with date ranges
- * @param predictedValue      optional: qualify members of high predicted lifetime value for a tier early
+ * @param predictedValue      optional (off by default): the top of the predicted lifetime value distribution qualifies
+ *                            for a tier before its spend does
  * @param tasks               one-off tasks and streaks
  * @param referral            referral rewards and limits
  * @param charity             the brand's donation rule
@@ -83,10 +84,20 @@ public record ProgrammeSettings(BigDecimal baseRate, Integer expiryMonths, Integ
         }
     }
 
-    /** Members in the top of predicted lifetime value (at least {@code minimumLifetimeValue}) qualify for {@code tier}. */
-    public record PredictedValue(Boolean enabled, BigDecimal minimumLifetimeValue, String tier) {
+    /**
+     * Members in the top {@code topPercent} % of the predicted 12-month lifetime value (the scoring engine's current
+     * scores, over every scored customer) qualify for {@code tier}, provided that value is also at least
+     * {@code minimumLifetimeValue}.
+     *
+     * @param topPercent           share of the distribution that qualifies, above 0 and at most 100 (default 5)
+     * @param minimumLifetimeValue a floor in the reporting currency, so a flat distribution does not qualify small
+     *                             predictions (default 0: the share alone decides)
+     */
+    public record PredictedValue(Boolean enabled, BigDecimal topPercent, BigDecimal minimumLifetimeValue, String tier) {
         public PredictedValue {
             enabled = enabled != null && enabled;
+            topPercent = topPercent == null ? BigDecimal.valueOf(5) : topPercent;
+            minimumLifetimeValue = minimumLifetimeValue == null ? BigDecimal.ZERO : minimumLifetimeValue;
         }
     }
 
@@ -139,7 +150,7 @@ public record ProgrammeSettings(BigDecimal baseRate, Integer expiryMonths, Integ
         perOrderCap = perOrderCap == null ? 0L : perOrderCap;
         perDayCap = perDayCap == null ? 0L : perDayCap;
         bonuses = bonuses == null ? List.of() : List.copyOf(bonuses);
-        predictedValue = predictedValue == null ? new PredictedValue(false, null, null) : predictedValue;
+        predictedValue = predictedValue == null ? new PredictedValue(false, null, null, null) : predictedValue;
         tasks = tasks == null ? List.of() : List.copyOf(tasks);
         referral = referral == null ? new Referral(null, null, null) : referral;
         charity = charity == null ? new Charity(null, null, null) : charity;
@@ -244,10 +255,17 @@ public record ProgrammeSettings(BigDecimal baseRate, Integer expiryMonths, Integ
                 problems.add("task " + i + " needs a code, kind, event type, points not below 0 and days of 1 or more");
             }
         }
-        if (predictedValue.enabled() && (predictedValue.tier() == null || tier(predictedValue.tier()).isEmpty()
-                || predictedValue.minimumLifetimeValue() == null)) {
-            field = field == null ? "predictedValue" : field;
-            problems.add("predictedValue needs an existing tier and a minimumLifetimeValue");
+        if (predictedValue.enabled() && (predictedValue.tier() == null || tier(predictedValue.tier()).isEmpty())) {
+            field = field == null ? "predictedValue.tier" : field;
+            problems.add("predictedValue.tier must be one of the programme's tiers");
+        }
+        if (predictedValue.topPercent().signum() <= 0 || predictedValue.topPercent().compareTo(BigDecimal.valueOf(100)) > 0) {
+            field = field == null ? "predictedValue.topPercent" : field;
+            problems.add("predictedValue.topPercent must be above 0 and at most 100");
+        }
+        if (predictedValue.minimumLifetimeValue().signum() < 0) {
+            field = field == null ? "predictedValue.minimumLifetimeValue" : field;
+            problems.add("predictedValue.minimumLifetimeValue must not be negative");
         }
         if (charity.per().signum() <= 0 || charity.amount().signum() < 0) {
             field = field == null ? "charity" : field;

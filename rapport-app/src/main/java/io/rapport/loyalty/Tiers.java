@@ -32,9 +32,12 @@ public class Tiers {
     private final Programme programme;
     private final CustomerScores scores;
     private final org.springframework.context.ApplicationEventPublisher events;
+    private final org.springframework.transaction.support.TransactionTemplate transaction;
 
     Tiers(DSLContext db, Clock clock, Programme programme, CustomerScores scores,
-          org.springframework.context.ApplicationEventPublisher events) {
+          org.springframework.context.ApplicationEventPublisher events,
+          org.springframework.transaction.support.TransactionTemplate transaction) {
+        this.transaction = transaction;
         this.db = db;
         this.clock = clock;
         this.programme = programme;
@@ -102,31 +105,55 @@ public class Tiers {
         return settings.basis() == ProgrammeSettings.Basis.SPEND ? Q_SPEND : Q_POINTS.cast(BigDecimal.class);
     }
 
-    /** Upgrades at once when the member now qualifies for a higher tier (by value, or by predicted value). */
+    /**
+     * Upgrades at once when the member's qualifying value now reaches a higher tier. (Predicted value changes only with
+     * a scoring run, so it is applied after each run and at the re-evaluation, not per order.)
+     */
     void upgradeIfQualified(PointsLedger.Locked m) {
         ProgrammeSettings settings = programme.settings();
         LocalDate today = today();
         ProgrammeSettings.Tier target = settings.tierFor(qualifyingValue(m.customerId, today));
-        String reason = "qualifying value reached " + target.threshold().toPlainString();
-        Optional<ProgrammeSettings.Tier> predicted = predicted(m.customerId, settings);
-        if (predicted.isPresent() && settings.rank(predicted.get().code()) > settings.rank(target.code())) {
-            target = predicted.get();
-            reason = "predicted lifetime value";
-        }
         if (settings.rank(target.code()) > settings.rank(m.tier)) {
-            change(m.customerId, m.tier, target.code(), "up", reason, settings.nextReview(today));
+            change(m.customerId, m.tier, target.code(), "up",
+                    "qualifying value reached " + target.threshold().toPlainString(), settings.nextReview(today));
             m.tier = target.code();
         }
     }
 
-    private Optional<ProgrammeSettings.Tier> predicted(long customerId, ProgrammeSettings settings) {
+    /** Why a member moved up because of the scoring engine's prediction (the tier history's reason). */
+    static final String PREDICTED_VALUE = "predicted value";
+
+    /**
+     * The predicted lifetime value from which members qualify for the predicted-value tier, under the current scores:
+     * the start of the top {@code topPercent} %, or the floor when that is higher. Empty when the rule is off or no
+     * customer has a prediction.
+     */
+    private java.util.OptionalDouble predictedCut(ProgrammeSettings settings) {
         ProgrammeSettings.PredictedValue rule = settings.predictedValue();
         if (!rule.enabled()) {
-            return Optional.empty();
+            return java.util.OptionalDouble.empty();
         }
-        return scores.current(customerId).map(CustomerScores.CustomerScore::lifetimeValue)
-                .filter(clv -> clv >= rule.minimumLifetimeValue().doubleValue())
-                .flatMap(clv -> settings.tier(rule.tier()));
+        java.util.OptionalDouble top = scores.lifetimeValueOfTop(rule.topPercent());
+        return top.isPresent()
+                ? java.util.OptionalDouble.of(Math.max(top.getAsDouble(), rule.minimumLifetimeValue().doubleValue()))
+                : top;
+    }
+
+    /**
+     * After a scoring run the new top of the predicted lifetime values moves up at once (nobody moves down: that waits
+     * for the member's review date). A failure is logged and left to the nightly re-evaluation, never the run's.
+     */
+    @org.springframework.context.event.EventListener
+    void scoresRefreshed(io.rapport.scoring.ScoresRefreshed refreshed) {
+        if (!programme.settings().predictedValue().enabled()) {
+            return;
+        }
+        try {
+            transaction.execute(status -> evaluate(today(), false));
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Tiers.class)
+                    .warn("predicted-value upgrades after scoring run {} failed", refreshed.runId(), e);
+        }
     }
 
     private void change(long customerId, String from, String to, String direction, String reason, LocalDate review) {
@@ -148,7 +175,15 @@ public class Tiers {
      */
     @Transactional
     public Review reevaluate(LocalDate today) {
+        return evaluate(today, true);
+    }
+
+    /** The re-evaluation; without {@code reviews} only upgrades (after a scoring run). */
+    private Review evaluate(LocalDate today, boolean reviews) {
         ProgrammeSettings settings = programme.settings();
+        java.util.OptionalDouble cut = predictedCut(settings);
+        Optional<ProgrammeSettings.Tier> predictedTier = cut.isPresent()
+                ? settings.tier(settings.predictedValue().tier()) : Optional.empty();
         Field<BigDecimal> measure = measure(settings);
         long after = Long.MIN_VALUE;
         long members = 0;
@@ -169,6 +204,9 @@ public class Tiers {
                     .where(Q_CUSTOMER.between(rows.getFirst().get(M_CUSTOMER), rows.getLast().get(M_CUSTOMER)))
                     .and(Q_MONTH.ge(settings.windowStart(today))).and(Q_MONTH.le(today)).groupBy(Q_CUSTOMER)
                     .forEach(r -> values.put(r.value1(), r.value2()));
+            java.util.Set<Long> predictedTop = predictedTier.isPresent() ? scores.withLifetimeValueAtLeast(
+                    cut.getAsDouble(), rows.getFirst().get(M_CUSTOMER), rows.getLast().get(M_CUSTOMER))
+                    : java.util.Set.of();
             List<TierChanged> moved = new ArrayList<>();
             // members whose row gets the same new values are updated by one statement per page
             java.util.Map<String, List<Long>> moveTo = new java.util.TreeMap<>();
@@ -182,9 +220,11 @@ public class Tiers {
                 String tier = r.get(M_TIER);
                 BigDecimal value = values.getOrDefault(id, BigDecimal.ZERO);
                 ProgrammeSettings.Tier qualified = settings.tierFor(value);
-                Optional<ProgrammeSettings.Tier> predicted = predicted(id, settings);
-                if (predicted.isPresent() && settings.rank(predicted.get().code()) > settings.rank(qualified.code())) {
-                    qualified = predicted.get();
+                String upReason = "re-evaluation";
+                if (predictedTop.contains(id)
+                        && settings.rank(predictedTier.get().code()) > settings.rank(qualified.code())) {
+                    qualified = predictedTier.get();
+                    upReason = PREDICTED_VALUE;
                 }
                 int have = settings.rank(tier);
                 int earned = settings.rank(qualified.code());
@@ -192,10 +232,10 @@ public class Tiers {
                 LocalDate graceUntil = r.get(M_GRACE);
                 if (earned > have) {
                     moveTo.computeIfAbsent(qualified.code(), t -> new ArrayList<>()).add(id);
-                    changes = changes.values(id, tier, qualified.code(), "up", "re-evaluation", now);
-                    moved.add(new TierChanged(id, tier, qualified.code(), "up", "re-evaluation"));
+                    changes = changes.values(id, tier, qualified.code(), "up", upReason, now);
+                    moved.add(new TierChanged(id, tier, qualified.code(), "up", upReason));
                     upgraded++;
-                } else if (review.isAfter(today)) {
+                } else if (!reviews || review.isAfter(today)) {
                     continue;
                 } else if (earned == have) {
                     extend.add(id);
@@ -227,6 +267,16 @@ public class Tiers {
             moved.forEach(events::publishEvent);
         }
         return new Review(members, upgraded, downgraded, grace, extended);
+    }
+
+    /** One move of a member's tier, with its reason (e.g. {@value #PREDICTED_VALUE}). */
+    public record Move(String from, String to, String direction, String reason, OffsetDateTime at) {}
+
+    /** The member's tier moves, newest first. */
+    public List<Move> history(long customerId) {
+        return db.select(TC_FROM, TC_TO, TC_DIRECTION, TC_REASON, TC_AT).from(TIER_CHANGE)
+                .where(TC_CUSTOMER.eq(customerId)).orderBy(TC_AT.desc(), TC_ID.desc())
+                .fetch(r -> new Move(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
     }
 
     /** Members per tier now. */

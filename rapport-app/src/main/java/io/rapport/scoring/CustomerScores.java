@@ -61,6 +61,35 @@ public class CustomerScores {
                 .fetchOptional(CustomerScores::score);
     }
 
+    /**
+     * Where the top {@code percent} % of the predicted lifetime values of the current scores begins: the value of the
+     * ⌈N × percent / 100⌉-th highest, N being the customers with a predicted lifetime value above 0 (those who never
+     * bought, or whom no model could score, have none). Empty when nobody has one. Customers tied with that value are
+     * in the top too.
+     */
+    public java.util.OptionalDouble lifetimeValueOfTop(BigDecimal percent) {
+        var clv = currentColumn(CLV, Double.class);
+        int scored = db.fetchCount(db.selectOne().from(CURRENT).where(clv.gt(0.0)));
+        if (scored == 0) {
+            return java.util.OptionalDouble.empty();
+        }
+        int rank = Math.max(1, percent.multiply(BigDecimal.valueOf(scored))
+                .divide(BigDecimal.valueOf(100), 0, java.math.RoundingMode.CEILING).intValueExact());
+        Double value = db.select(clv).from(CURRENT).where(clv.gt(0.0)).orderBy(clv.desc())
+                .limit(1).offset(Math.min(rank, scored) - 1).fetchOne(clv);
+        return value == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(value);
+    }
+
+    /**
+     * The customers with ids from {@code fromId} to {@code toId} whose current predicted lifetime value is at least
+     * {@code minimum} (a range of ids, so a caller paging through its own customers reads one page at a time).
+     */
+    public java.util.Set<Long> withLifetimeValueAtLeast(double minimum, long fromId, long toId) {
+        var customer = currentColumn(CUSTOMER_ID, Long.class);
+        return new java.util.HashSet<>(db.select(customer).from(CURRENT).where(customer.between(fromId, toId))
+                .and(currentColumn(CLV, Double.class).ge(minimum)).fetch(customer));
+    }
+
     /** Current scores, the last {@code limit} runs' scores (newest first) and the current run's parameters. */
     public Report report(long customerId, int limit) {
         Optional<CustomerScore> now = current(customerId);

@@ -126,6 +126,17 @@ abstract class LoyaltyConsoleBrowserTests extends LoyaltyTest {
         browser.awaitVisible("#settings-error");
         assertThat(browser.find("#settings-error").getText()).contains("expiryMonths");
         assertThat(programme.settings().expiryMonths()).isEqualTo(24);
+        assertThat(browser.find("#predicted-value").getText()).as("off by default").contains("关闭");
+
+        browser.find("#settings-text").clear();
+        browser.find("#settings-text").sendKeys("{\"predictedValue\": {\"enabled\": true, \"topPercent\": 5, "
+                + "\"tier\": \"gold\"}}");
+        browser.find("#save-settings").click();
+        browser.awaitVisible("#settings-saved");
+        assertThat(programme.settings().predictedValue().enabled()).isTrue();
+        browser.open("/loyalty/settings?lang=en");
+        assertThat(browser.find("#predicted-value").getText())
+                .isEqualTo("Top 5 % by predicted lifetime value (at least 0) qualify for Gold");
     }
 
     @Test
