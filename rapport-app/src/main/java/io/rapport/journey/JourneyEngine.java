@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.MonthDay;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -64,11 +63,20 @@ class JourneyEngine {
     private final io.rapport.segment.Tags tags;
     private final StepActions actions;
     private final StaffTasks staffTasks;
+    private final DateOccasions dates;
+    private final EntryContext entryContext;
+    private final CustomerFacts facts;
+    private final OrderFacts orderFacts;
 
     JourneyEngine(DSLContext db, Clock clock, Journeys journeys, JourneyTimers timers, Outbox outbox,
                   CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json,
                   io.rapport.segment.BehaviourWindows behaviour, io.rapport.segment.Tags tags,
-                  StepActions actions, StaffTasks staffTasks) {
+                  StepActions actions, StaffTasks staffTasks, DateOccasions dates, EntryContext entryContext,
+                  CustomerFacts facts, OrderFacts orderFacts) {
+        this.orderFacts = orderFacts;
+        this.dates = dates;
+        this.entryContext = entryContext;
+        this.facts = facts;
         this.behaviour = behaviour;
         this.tags = tags;
         this.actions = actions;
@@ -101,6 +109,7 @@ class JourneyEngine {
     @EventListener
     void on(OrderLinesStored stored) {
         Map<String, Signal> orders = new LinkedHashMap<>();
+        Map<Long, Integer> counts = orderFacts.counts(stored);
         for (OrderLinesStored.Line line : stored.lines()) {
             if (!"sale".equals(line.kind())) {
                 continue;
@@ -109,8 +118,7 @@ class JourneyEngine {
             Signal previous = orders.get(key);
             BigDecimal amount = line.netAmount() == null ? BigDecimal.ZERO : line.netAmount();
             orders.put(key, new Signal(line.customerId(), JourneyDefinition.ORDER, key, line.orderedAt(),
-                    json.writeValueAsString(Map.of("sku", String.valueOf(line.sku()),
-                            "channel", String.valueOf(line.channel()))),
+                    json.writeValueAsString(orderFacts.properties(line, counts)),
                     previous == null ? amount : previous.revenue().add(amount)));
         }
         signals(List.copyOf(orders.values()));
@@ -161,7 +169,8 @@ class JourneyEngine {
                     continue;
                 }
                 if (trigger.type().equals("event")) {
-                    enrol(j.getKey(), j.getValue(), signal.customerId(), signal.key());
+                    enrol(j.getKey(), j.getValue(), signal.customerId(), signal.key(),
+                            orderFacts.context(signal.propertiesJson()));
                 } else if (trigger.type().equals("absence")) {
                     watch(j.getKey(), trigger, signal);
                 }
@@ -266,14 +275,15 @@ class JourneyEngine {
 
     /** What an event means for instances the customer is already in: seen events, exits, conversions. */
     private void afterEntry(Signal signal, boolean mayExit, boolean mayConvert) {
-        List<Record> instances = db.select(I_ID, I_JOURNEY, I_VERSION, I_STATUS, I_ENTERED, I_CONVERTED, I_SEEN)
+        List<Record> instances = db.select(I_ID, I_JOURNEY, I_VERSION, I_STATUS, I_ENTERED, I_CONVERTED, I_SEEN,
+                        I_ENTRY)
                 .from(INSTANCE).where(I_CUSTOMER.eq(signal.customerId()))
                 .and(I_STATUS.in("active", "holdout").or(mayConvert ? I_CONVERTED.isNull() : I_ID.isNull()))
                 .fetch().stream().map(r -> (Record) r).toList();
         OffsetDateTime at = signal.at().atOffset(ZoneOffset.UTC);
         for (Record instance : instances) {
-            if (instance.get(I_ENTERED).isAfter(at)) {
-                continue;
+            if (instance.get(I_ENTERED).isAfter(at) || signal.key().equals(instance.get(I_ENTRY))) {
+                continue; // before entry, or the very event that enrolled (an order entering and exiting on orders)
             }
             JourneyDefinition definition = journeys.definition(instance.get(I_JOURNEY), instance.get(I_VERSION));
             long id = instance.get(I_ID);
@@ -336,21 +346,23 @@ class JourneyEngine {
                         "watch:" + watch.get(W_KEY.getName(), String.class)));
     }
 
-    /** Birthday (date) triggers for today in the brand's time zone; idempotent per customer and year. */
+    /**
+     * Date triggers (birthdays, maintenance due, warranty end) whose moment has come in each customer's time zone;
+     * idempotent per occasion (the entry key), and set-based: see {@link DateOccasions}.
+     */
     @Transactional
     public int runDateTriggers() {
-        ZonedDateTime now = clock.instant().atZone(rapport.timeZone());
+        Instant now = clock.instant();
         int enrolled = 0;
         for (var j : journeys.active()) {
             JourneyDefinition.Trigger trigger = j.getValue().trigger();
-            if (!trigger.type().equals("date") || now.toLocalTime().isBefore(trigger.at())) {
+            if (!trigger.type().equals("date")) {
                 continue;
             }
             // one date run per journey at a time (the hourly timer, another instance, an operator)
             db.select(J_ID).from(JOURNEY).where(J_ID.eq(j.getKey().id())).forUpdate().fetch();
-            LocalDate occasion = now.toLocalDate().minusDays(trigger.offsetDays());
-            for (long customerId : contacts.bornOn(MonthDay.from(occasion))) {
-                if (enrol(j.getKey(), j.getValue(), customerId, "date:" + occasion).isPresent()) {
+            for (DateOccasions.Occasion o : dates.notEntered(j.getKey().id(), dates.due(trigger, now))) {
+                if (enrol(j.getKey(), j.getValue(), o.customerId(), o.key(), o.context()).isPresent()) {
                     enrolled++;
                 }
             }
@@ -416,6 +428,12 @@ class JourneyEngine {
      * holdout is decided here, deterministically per journey and customer; holdout customers get no step.
      */
     Optional<Long> enrol(Journeys.Journey journey, JourneyDefinition definition, long customerId, String entryKey) {
+        return enrol(journey, definition, customerId, entryKey, Map.of());
+    }
+
+    /** Enters with what the trigger knew ({@link EntryContext}), offered to the journey's messages. */
+    Optional<Long> enrol(Journeys.Journey journey, JourneyDefinition definition, long customerId, String entryKey,
+                         Map<String, String> context) {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         boolean inside = db.fetchExists(INSTANCE, I_JOURNEY.eq(journey.id()).and(I_CUSTOMER.eq(customerId))
                 .and(I_STATUS.in("active", "holdout")));
@@ -437,7 +455,7 @@ class JourneyEngine {
             inserted = db.insertInto(INSTANCE).set(I_JOURNEY, journey.id()).set(I_VERSION, journey.version())
                     .set(I_CUSTOMER, customerId).set(I_ENTRY, key).set(I_STATUS, holdout ? "holdout" : "active")
                     .set(I_HOLDOUT, holdout).set(I_STEP, holdout ? null : first).set(I_SEQ, 0).set(I_SEEN, "")
-                    .set(I_ENTERED, now).set(I_UPDATED, now)
+                    .set(I_ENTERED, now).set(I_UPDATED, now).set(I_CONTEXT, entryContext.write(context))
                     .onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing().execute();
         } catch (org.springframework.dao.DuplicateKeyException enteredMeanwhile) {
             // H2 emulates ON CONFLICT with MERGE, which a concurrent insert of the same entry can still beat
@@ -515,7 +533,9 @@ class JourneyEngine {
                     try {
                         SendOutcome sent = outbox.enqueue(new SendRequest(
                                 "journey:" + journeyId + ":v" + version + ":i" + instanceId + ":" + step.id(),
-                                customerId, step.template().orElseThrow(), step.variables(), origin(code, step.id())));
+                                customerId, step.template().orElseThrow(), entryContext.variables(step.template()
+                                .get(), step.variables(), instance.get(I_CONTEXT.getName(), String.class)),
+                                origin(code, step.id())));
                         outcome = sent.status().toLowerCase(java.util.Locale.ROOT)
                                 + sent.reason().map(r -> ":" + r).orElse("");
                     } catch (RapportException changedTemplate) {
@@ -527,7 +547,9 @@ class JourneyEngine {
                     }
                 }
                 case "branch" -> {
-                    boolean holds = holds(instanceId, step.condition().orElseThrow());
+                    boolean holds = CustomerFacts.about(step.condition().orElseThrow())
+                            ? facts.holds(step.condition().get(), customerId)
+                            : holds(instanceId, step.condition().orElseThrow());
                     next = holds ? step.thenStep().or(() -> definition.following(step))
                             : step.elseStep().or(() -> definition.following(step));
                     outcome = holds ? "then" : "else";
