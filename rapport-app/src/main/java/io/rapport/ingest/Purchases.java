@@ -44,7 +44,8 @@ public class Purchases {
         var undo = DSL.table(DSL.unquotedName("ingest_order")).as("undo");
         var undoLine = DSL.table(DSL.unquotedName("ingest_order_line")).as("undo_line");
         var returned = DSL.exists(DSL.selectOne().from(undo).join(undoLine)
-                .on(DSL.field(DSL.unquotedName("undo_line", "order_id"), Long.class).eq(DSL.field(DSL.unquotedName("undo", "id"), Long.class)))
+                .on(DSL.field(DSL.unquotedName("undo_line", "order_id"), Long.class)
+                        .eq(DSL.field(DSL.unquotedName("undo", "id"), Long.class)))
                 .where(DSL.field(DSL.unquotedName("undo", "kind"), String.class).in("return", "cancellation"))
                 .and(DSL.field(DSL.unquotedName("undo", "source"), String.class).eq(O_SOURCE))
                 .and(DSL.field(DSL.unquotedName("undo", "original_order"), String.class).eq(O_EXTERNAL_ID))

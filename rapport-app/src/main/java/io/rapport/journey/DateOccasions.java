@@ -194,7 +194,8 @@ class DateOccasions {
 
     /**
      * The days {@code d} with {@code d.plusMonths(n) == day}: the same day of the month n months earlier, and when
-     * {@code day} is the last of a shorter month, the later days of that month too (31 January + 1 month is 28 February).
+     * {@code day} is the last of a shorter month, the later days of that month too (31 January + 1 month is
+     * 28 February).
      */
     static List<LocalDate> monthsBefore(LocalDate day, int n) {
         YearMonth month = YearMonth.from(day).minusMonths(n);

@@ -163,6 +163,7 @@ class JourneyEngine {
             if (signal.at().isBefore(now.minus(settings.maxEventAge()))) {
                 continue; // history being imported: no journey reacts to it
             }
+            Set<Long> enteredNow = new java.util.HashSet<>();
             for (var j : active) {
                 JourneyDefinition.Trigger trigger = j.getValue().trigger();
                 if (trigger.event().filter(signal.type()::equals).isEmpty() || !matches(trigger, signal)) {
@@ -170,7 +171,7 @@ class JourneyEngine {
                 }
                 if (trigger.type().equals("event")) {
                     enrol(j.getKey(), j.getValue(), signal.customerId(), signal.key(),
-                            orderFacts.context(signal.propertiesJson()));
+                            orderFacts.context(signal.propertiesJson())).ifPresent(enteredNow::add);
                 } else if (trigger.type().equals("absence")) {
                     watch(j.getKey(), trigger, signal);
                 }
@@ -182,7 +183,7 @@ class JourneyEngine {
             }
             String type = signal.type();
             if (exits.contains(type) || goals.contains(type) || conditions.contains(type)) {
-                afterEntry(signal, exits.contains(type), goals.contains(type));
+                afterEntry(signal, exits.contains(type), goals.contains(type), enteredNow);
             }
         }
         countTriggers(active, signals, now);
@@ -274,15 +275,14 @@ class JourneyEngine {
     }
 
     /** What an event means for instances the customer is already in: seen events, exits, conversions. */
-    private void afterEntry(Signal signal, boolean mayExit, boolean mayConvert) {
-        List<Record> instances = db.select(I_ID, I_JOURNEY, I_VERSION, I_STATUS, I_ENTERED, I_CONVERTED, I_SEEN,
-                        I_ENTRY)
+    private void afterEntry(Signal signal, boolean mayExit, boolean mayConvert, Set<Long> enteredNow) {
+        List<Record> instances = db.select(I_ID, I_JOURNEY, I_VERSION, I_STATUS, I_ENTERED, I_CONVERTED, I_SEEN)
                 .from(INSTANCE).where(I_CUSTOMER.eq(signal.customerId()))
                 .and(I_STATUS.in("active", "holdout").or(mayConvert ? I_CONVERTED.isNull() : I_ID.isNull()))
                 .fetch().stream().map(r -> (Record) r).toList();
         OffsetDateTime at = signal.at().atOffset(ZoneOffset.UTC);
         for (Record instance : instances) {
-            if (instance.get(I_ENTERED).isAfter(at) || signal.key().equals(instance.get(I_ENTRY))) {
+            if (instance.get(I_ENTERED).isAfter(at) || enteredNow.contains(instance.get(I_ID))) {
                 continue; // before entry, or the very event that enrolled (an order entering and exiting on orders)
             }
             JourneyDefinition definition = journeys.definition(instance.get(I_JOURNEY), instance.get(I_VERSION));

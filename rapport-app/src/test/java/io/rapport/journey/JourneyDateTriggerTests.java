@@ -44,7 +44,8 @@ abstract class JourneyDateTriggerTests extends JourneyTestBase {
         StringBuilder csv = new StringBuilder(DemoDataFiles.PRODUCTS_HEADER + "\n");
         for (String row : rows) {
             String[] p = row.split(" ", -1);
-            csv.append(p[0]).append(",Product ").append(p[0]).append(',').append(source).append(",999.00,CNY,").append(p[1])
+            csv.append(p[0]).append(",Product ").append(p[0]).append(',').append(source).append(",999.00,CNY,")
+                    .append(p[1])
                     .append(',').append(p[2]).append(',').append(p.length > 3 ? p[3] : "").append('\n');
         }
         var response = importFile("products", "native", "p.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
