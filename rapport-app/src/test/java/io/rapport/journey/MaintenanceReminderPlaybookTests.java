@@ -63,11 +63,11 @@ abstract class MaintenanceReminderPlaybookTests extends PlaybookTestBase {
                 && emails.contains(e.getKey())).map(Map.Entry::getKey).toList();
         assertThat(once).hasSizeGreaterThanOrEqualTo(6);
         // the guards are tried on customers outside the holdout (the engine's deterministic split)
-        List<String> treated = once.stream().filter(e -> JourneyEngine.bucket("maintenance-reminder:holdout:"
+        List<String> outsideHoldout = once.stream().filter(e -> JourneyEngine.bucket("maintenance-reminder:holdout:"
                 + customerByEmail(e), 100) >= 10).toList();
-        String noConsent = treated.get(0);
+        String noConsent = outsideHoldout.get(0);
         // the cap is taken before a 10:00 check: someone not due on the first (late) day
-        String capped = treated.stream().skip(1).filter(e -> !due.get(e).contains(first)).findFirst().orElseThrow();
+        String capped = outsideHoldout.stream().skip(1).filter(e -> !due.get(e).contains(first)).findFirst().orElseThrow();
         Set<String> booking = new HashSet<>(once.stream().filter(e -> !e.equals(noConsent) && !e.equals(capped)
                 && due.get(e).iterator().next().plusDays(1).isBefore(first.plusDays(days))).limit(2).toList());
         noConsent(noConsent);

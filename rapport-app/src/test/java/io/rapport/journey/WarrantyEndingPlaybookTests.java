@@ -69,10 +69,10 @@ abstract class WarrantyEndingPlaybookTests extends PlaybookTestBase {
                 && emails.contains(e.getKey())).map(Map.Entry::getKey).toList();
         assertThat(once).hasSizeGreaterThanOrEqualTo(5);
         // the guards are tried on customers outside the holdout (the engine's deterministic split)
-        List<String> treated = once.stream().filter(e -> JourneyEngine.bucket("warranty-ending:holdout:"
+        List<String> outsideHoldout = once.stream().filter(e -> JourneyEngine.bucket("warranty-ending:holdout:"
                 + customerByEmail(e), 100) >= 10).toList();
-        String noConsent = treated.get(0);
-        String capped = treated.stream().skip(1).filter(e -> !due.get(e).contains(first)).findFirst().orElseThrow();
+        String noConsent = outsideHoldout.get(0);
+        String capped = outsideHoldout.stream().skip(1).filter(e -> !due.get(e).contains(first)).findFirst().orElseThrow();
         Set<String> ordering = new HashSet<>(once.stream().filter(e -> !e.equals(noConsent) && !e.equals(capped)
                 && due.get(e).iterator().next().plusDays(3).isBefore(first.plusDays(days))).limit(2).toList());
         noConsent(noConsent);
