@@ -72,7 +72,8 @@ abstract class WarrantyEndingPlaybookTests extends PlaybookTestBase {
         List<String> outsideHoldout = once.stream().filter(e -> JourneyEngine.bucket("warranty-ending:holdout:"
                 + customerByEmail(e), 100) >= 10).toList();
         String noConsent = outsideHoldout.get(0);
-        String capped = outsideHoldout.stream().skip(1).filter(e -> !due.get(e).contains(first)).findFirst().orElseThrow();
+        String capped = outsideHoldout.stream().skip(1).filter(e -> !due.get(e).contains(first)).findFirst()
+                .orElseThrow();
         Set<String> ordering = new HashSet<>(once.stream().filter(e -> !e.equals(noConsent) && !e.equals(capped)
                 && due.get(e).iterator().next().plusDays(3).isBefore(first.plusDays(days))).limit(2).toList());
         noConsent(noConsent);
