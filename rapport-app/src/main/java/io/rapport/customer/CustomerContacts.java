@@ -55,12 +55,33 @@ public class CustomerContacts {
         return Optional.ofNullable(findAll(List.of(customerId)).get(customerId));
     }
 
-    /** Active customers born on this day of the year (birthday journeys); 29 February counts on 28 February. */
-    public List<Long> bornOn(java.time.MonthDay day) {
-        List<java.time.MonthDay> days = day.equals(java.time.MonthDay.of(2, 28)) && !java.time.Year.now().isLeap()
-                ? List.of(day, java.time.MonthDay.of(2, 29)) : List.of(day);
-        return db.select(P_ID).from(PROFILE).where(P_STATUS.eq("active")).and(profileProtection.bornOn(days))
-                .orderBy(P_ID).fetch(P_ID);
+    /**
+     * An active customer's day of birth in the year and time zone (date triggers: whose day it is depends on their
+     * zone). Only the month and day: with encryption on, the full date is not readable without decrypting.
+     */
+    public record Birthday(long customerId, java.time.MonthDay bornOn, Optional<ZoneId> timeZone) {}
+
+    /** Active customers born on any of these days of the year, with their time zones; one query. */
+    public List<Birthday> bornOn(Collection<java.time.MonthDay> days) {
+        Map<String, java.time.MonthDay> stored = profileProtection.birthMonthDayValues(days);
+        if (stored.isEmpty()) {
+            return List.of();
+        }
+        return db.select(P_ID, P_BIRTH_MONTH_DAY, P_TIME_ZONE).from(PROFILE).where(P_STATUS.eq("active"))
+                .and(P_BIRTH_MONTH_DAY.in(stored.keySet())).orderBy(P_ID)
+                .fetch(r -> new Birthday(r.get(P_ID), stored.get(r.get(P_BIRTH_MONTH_DAY)), zone(r.get(P_TIME_ZONE))));
+    }
+
+    /** The time zone of each of these customers that has one (one query per thousand customers). */
+    public Map<Long, ZoneId> timeZones(Collection<Long> customerIds) {
+        Map<Long, ZoneId> result = new HashMap<>();
+        List<Long> ids = List.copyOf(Set.copyOf(customerIds));
+        for (int from = 0; from < ids.size(); from += 1000) {
+            db.select(P_ID, P_TIME_ZONE).from(PROFILE).where(P_ID.in(ids.subList(from, Math.min(ids.size(),
+                    from + 1000)))).and(P_TIME_ZONE.isNotNull())
+                    .forEach(r -> zone(r.get(P_TIME_ZONE)).ifPresent(z -> result.put(r.get(P_ID), z)));
+        }
+        return result;
     }
 
     /** Contacts of many customers with two queries, keyed by the id asked for. */

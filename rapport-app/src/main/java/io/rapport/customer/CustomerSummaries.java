@@ -242,6 +242,18 @@ public class CustomerSummaries {
         return value == null ? 0 : value;
     }
 
+    /** The order count of each of these customers that has a summary (one query per thousand customers). */
+    public Map<Long, Integer> orderCounts(Collection<Long> customerIds) {
+        Map<Long, Integer> counts = new java.util.HashMap<>();
+        List<Long> ids = List.copyOf(new java.util.LinkedHashSet<>(customerIds));
+        for (int from = 0; from < ids.size(); from += 1000) {
+            db.select(S_CUSTOMER, S_ORDERS).from(SUMMARY)
+                    .where(S_CUSTOMER.in(ids.subList(from, Math.min(ids.size(), from + 1000))))
+                    .forEach(r -> counts.put(r.get(S_CUSTOMER), r.get(S_ORDERS)));
+        }
+        return counts;
+    }
+
     public java.util.Optional<Summary> find(long customerId) {
         Record row = db.selectFrom(SUMMARY).where(S_CUSTOMER.eq(customerId)).fetchOne();
         if (row == null) {

@@ -116,14 +116,23 @@ class ProfileProtection implements ProtectedValues, CustomerSegmentSource.Birthd
 
     @Override
     public Condition bornOn(Collection<MonthDay> days) {
-        Set<String> keys = new LinkedHashSet<>();
+        Set<String> values = birthMonthDayValues(days).keySet();
+        return values.isEmpty() ? DSL.falseCondition() : P_BIRTH_MONTH_DAY.in(values);
+    }
+
+    /**
+     * The stored {@code birth_month_day} values that mean each of these days: the plain {@code MM-DD}, and with
+     * encryption on also its blind index (rows written before encryption was on, or not yet rotated, hold the first).
+     */
+    Map<String, MonthDay> birthMonthDayValues(Collection<MonthDay> days) {
+        Map<String, MonthDay> values = new LinkedHashMap<>();
         for (MonthDay day : days) {
-            keys.add(plainMonthDay(day));
+            values.put(plainMonthDay(day), day);
             if (cipher.enabled()) {
-                keys.add(monthDayKey(day));
+                values.put(monthDayKey(day), day);
             }
         }
-        return keys.isEmpty() ? DSL.falseCondition() : P_BIRTH_MONTH_DAY.in(keys);
+        return values;
     }
 
     /**

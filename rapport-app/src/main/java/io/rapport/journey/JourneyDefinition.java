@@ -29,7 +29,7 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
     public record Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
                           Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at,
                           Optional<ScoreChange> score, Optional<CountThreshold> count,
-                          Optional<SegmentChange> segment) {
+                          Optional<SegmentChange> segment, Optional<Integer> everyMonths) {
 
         public Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
                        Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at) {
@@ -39,7 +39,8 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
         public Trigger(String type, Optional<String> event, Map<String, String> filter, Optional<String> missing,
                        Optional<Duration> within, Optional<String> dateField, int offsetDays, LocalTime at,
                        Optional<ScoreChange> score, Optional<CountThreshold> count) {
-            this(type, event, filter, missing, within, dateField, offsetDays, at, score, count, Optional.empty());
+            this(type, event, filter, missing, within, dateField, offsetDays, at, score, count, Optional.empty(),
+                    Optional.empty());
         }
     }
 
@@ -56,6 +57,14 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
     public static String leftSegment(long segmentId) {
         return "left-segment:" + segmentId;
     }
+
+    /**
+     * Date fields of a {@code date} trigger: the profile's {@code birthday}; {@code maintenance-due}, every service
+     * interval of a bought durable product ({@code everyMonths} overriding the product's own) after its purchase;
+     * {@code warranty-end}, the purchase day plus the product's warranty months.
+     */
+    public static final java.util.Set<String> DATE_FIELDS = java.util.Set.of("birthday", "maintenance-due",
+            "warranty-end");
 
     /**
      * A count threshold: more than {@code moreThan} events, counted per SKU ({@code per = sku}: "the same product")
@@ -85,9 +94,20 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
 
     /**
      * A condition of a branch step: the customer did {@code event} since entering, or the message of step
-     * {@code messageStep} reported {@code engagement} (opened, clicked, ...).
+     * {@code messageStep} reported {@code engagement} (opened, clicked, ...), or the customer's most telling churn
+     * reason is of the kind {@code churnReason} (scoring's {@code ChurnReasonKind}), or the loyalty programme gives
+     * them what {@code loyalty} names ({@code birthday-bonus}: a member, and birthday-month points multiplied).
      */
-    public record Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement) {}
+    public record Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement,
+                            Optional<String> churnReason, Optional<String> loyalty) {
+
+        public Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement) {
+            this(event, messageStep, engagement, Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** What a {@code loyalty} condition may ask. */
+    public static final java.util.Set<String> LOYALTY_FACTS = java.util.Set.of("birthday-bonus");
 
     /** What a {@code points} or {@code coupon} step gives, through the loyalty module. */
     public sealed interface Grant permits PointsGrant, CouponGrant {}

@@ -154,6 +154,7 @@ class JourneyDefinitions {
         Map<String, String> filter = new LinkedHashMap<>();
         int offsetDays = 0;
         LocalTime at = LocalTime.of(10, 0);
+        Optional<Integer> everyMonths = Optional.empty();
         if (type.equals("event") || type.equals("absence") || type.equals("count")) {
             event = eventType(t.path("event").asString(""), "trigger.event", problems);
             JsonNode f = t.path("filter");
@@ -173,11 +174,14 @@ class JourneyDefinitions {
         }
         if (type.equals("date")) {
             String field = t.path("field").asString("");
-            if (!field.equals("birthday")) {
-                problems.add("trigger.field", "unknown date field '" + field + "'; known: [birthday]");
+            if (!JourneyDefinition.DATE_FIELDS.contains(field)) {
+                problems.add("trigger.field", "unknown date field '" + field + "'; known: "
+                        + sorted(JourneyDefinition.DATE_FIELDS));
             } else {
                 dateField = Optional.of(field);
             }
+            everyMonths = DateOccasions.everyMonths(t, field, problems::add);
+            DateOccasions.productFilter(t, field, filter, problems::add);
             JsonNode offset = t.path("offsetDays");
             if (!offset.isMissingNode() && (!offset.isIntegralNumber() || Math.abs(offset.asInt()) > 366)) {
                 problems.add("trigger.offsetDays", "must be a whole number of days from -366 to 366");
@@ -222,7 +226,7 @@ class JourneyDefinitions {
                     .map(id -> new JourneyDefinition.SegmentChange(id, on));
         }
         return new JourneyDefinition.Trigger(type, event, Map.copyOf(filter), missing, within, dateField, offsetDays,
-                at, score, count, segment);
+                at, score, count, segment, everyMonths);
     }
 
     private Optional<JourneyDefinition.ScoreChange> scoreChange(JsonNode t, Problems problems) {
@@ -481,7 +485,10 @@ class JourneyDefinitions {
             return Optional.of(new JourneyDefinition.Condition(Optional.empty(),
                     Optional.of(c.get("message").asString("")), Optional.of(engagement)));
         }
-        problems.add(path, "unknown condition; use 'event' or 'message'");
+        if (c.has("churnReason") || c.has("loyalty")) {
+            return CustomerFacts.condition(c, path, problems::add);
+        }
+        problems.add(path, "unknown condition; use 'event', 'message', 'churnReason' or 'loyalty'");
         return Optional.empty();
     }
 

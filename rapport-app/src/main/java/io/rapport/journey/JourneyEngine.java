@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.MonthDay;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -66,13 +65,22 @@ class JourneyEngine {
     private final StaffTasks staffTasks;
     private final JourneyVariables variables;
     private final WebhookSteps webhooks;
+    private final DateOccasions dates;
+    private final EntryContext entryContext;
+    private final CustomerFacts facts;
+    private final OrderFacts orderFacts;
 
     JourneyEngine(DSLContext db, Clock clock, Journeys journeys, JourneyTimers timers, Outbox outbox,
                   CustomerContacts contacts, JourneyProperties settings, RapportProperties rapport, ObjectMapper json,
                   io.rapport.segment.BehaviourWindows behaviour, io.rapport.segment.Tags tags,
-                  StepActions actions, StaffTasks staffTasks, JourneyVariables variables, WebhookSteps webhooks) {
+                  StepActions actions, StaffTasks staffTasks, JourneyVariables variables, WebhookSteps webhooks,
+                  DateOccasions dates, EntryContext entryContext, CustomerFacts facts, OrderFacts orderFacts) {
         this.variables = variables;
         this.webhooks = webhooks;
+        this.orderFacts = orderFacts;
+        this.dates = dates;
+        this.entryContext = entryContext;
+        this.facts = facts;
         this.behaviour = behaviour;
         this.tags = tags;
         this.actions = actions;
@@ -105,6 +113,7 @@ class JourneyEngine {
     @EventListener
     void on(OrderLinesStored stored) {
         Map<String, Signal> orders = new LinkedHashMap<>();
+        Map<Long, Integer> counts = orderFacts.counts(stored);
         for (OrderLinesStored.Line line : stored.lines()) {
             if (!"sale".equals(line.kind())) {
                 continue;
@@ -113,8 +122,7 @@ class JourneyEngine {
             Signal previous = orders.get(key);
             BigDecimal amount = line.netAmount() == null ? BigDecimal.ZERO : line.netAmount();
             orders.put(key, new Signal(line.customerId(), JourneyDefinition.ORDER, key, line.orderedAt(),
-                    json.writeValueAsString(Map.of("sku", String.valueOf(line.sku()),
-                            "channel", String.valueOf(line.channel()))),
+                    json.writeValueAsString(orderFacts.properties(line, counts)),
                     previous == null ? amount : previous.revenue().add(amount)));
         }
         signals(List.copyOf(orders.values()));
@@ -159,13 +167,15 @@ class JourneyEngine {
             if (signal.at().isBefore(now.minus(settings.maxEventAge()))) {
                 continue; // history being imported: no journey reacts to it
             }
+            Set<Long> enteredNow = new java.util.HashSet<>();
             for (var j : active) {
                 JourneyDefinition.Trigger trigger = j.getValue().trigger();
                 if (trigger.event().filter(signal.type()::equals).isEmpty() || !matches(trigger, signal)) {
                     continue;
                 }
                 if (trigger.type().equals("event")) {
-                    enrol(j.getKey(), j.getValue(), signal.customerId(), signal.key());
+                    enrol(j.getKey(), j.getValue(), signal.customerId(), signal.key(),
+                            orderFacts.context(signal.propertiesJson())).ifPresent(enteredNow::add);
                 } else if (trigger.type().equals("absence")) {
                     watch(j.getKey(), trigger, signal);
                 }
@@ -177,7 +187,7 @@ class JourneyEngine {
             }
             String type = signal.type();
             if (exits.contains(type) || goals.contains(type) || conditions.contains(type)) {
-                afterEntry(signal, exits.contains(type), goals.contains(type));
+                afterEntry(signal, exits.contains(type), goals.contains(type), enteredNow);
             }
         }
         countTriggers(active, signals, now);
@@ -282,15 +292,15 @@ class JourneyEngine {
     }
 
     /** What an event means for instances the customer is already in: seen events, exits, conversions. */
-    private void afterEntry(Signal signal, boolean mayExit, boolean mayConvert) {
+    private void afterEntry(Signal signal, boolean mayExit, boolean mayConvert, Set<Long> enteredNow) {
         List<Record> instances = db.select(I_ID, I_JOURNEY, I_VERSION, I_STATUS, I_ENTERED, I_CONVERTED, I_SEEN)
                 .from(INSTANCE).where(I_CUSTOMER.eq(signal.customerId()))
                 .and(I_STATUS.in("active", "holdout").or(mayConvert ? I_CONVERTED.isNull() : I_ID.isNull()))
                 .fetch().stream().map(r -> (Record) r).toList();
         OffsetDateTime at = signal.at().atOffset(ZoneOffset.UTC);
         for (Record instance : instances) {
-            if (instance.get(I_ENTERED).isAfter(at)) {
-                continue;
+            if (instance.get(I_ENTERED).isAfter(at) || enteredNow.contains(instance.get(I_ID))) {
+                continue; // before entry, or the very event that enrolled (an order entering and exiting on orders)
             }
             JourneyDefinition definition = journeys.definition(instance.get(I_JOURNEY), instance.get(I_VERSION));
             long id = instance.get(I_ID);
@@ -353,21 +363,23 @@ class JourneyEngine {
                         "watch:" + watch.get(W_KEY.getName(), String.class)));
     }
 
-    /** Birthday (date) triggers for today in the brand's time zone; idempotent per customer and year. */
+    /**
+     * Date triggers (birthdays, maintenance due, warranty end) whose moment has come in each customer's time zone;
+     * idempotent per occasion (the entry key), and set-based: see {@link DateOccasions}.
+     */
     @Transactional
     public int runDateTriggers() {
-        ZonedDateTime now = clock.instant().atZone(rapport.timeZone());
+        Instant now = clock.instant();
         int enrolled = 0;
         for (var j : journeys.active()) {
             JourneyDefinition.Trigger trigger = j.getValue().trigger();
-            if (!trigger.type().equals("date") || now.toLocalTime().isBefore(trigger.at())) {
+            if (!trigger.type().equals("date")) {
                 continue;
             }
             // one date run per journey at a time (the hourly timer, another instance, an operator)
             db.select(J_ID).from(JOURNEY).where(J_ID.eq(j.getKey().id())).forUpdate().fetch();
-            LocalDate occasion = now.toLocalDate().minusDays(trigger.offsetDays());
-            for (long customerId : contacts.bornOn(MonthDay.from(occasion))) {
-                if (enrol(j.getKey(), j.getValue(), customerId, "date:" + occasion).isPresent()) {
+            for (DateOccasions.Occasion o : dates.notEntered(j.getKey().id(), dates.due(trigger, now))) {
+                if (enrol(j.getKey(), j.getValue(), o.customerId(), o.key(), o.context()).isPresent()) {
                     enrolled++;
                 }
             }
@@ -433,6 +445,12 @@ class JourneyEngine {
      * holdout is decided here, deterministically per journey and customer; holdout customers get no step.
      */
     Optional<Long> enrol(Journeys.Journey journey, JourneyDefinition definition, long customerId, String entryKey) {
+        return enrol(journey, definition, customerId, entryKey, Map.of());
+    }
+
+    /** Enters with what the trigger knew ({@link EntryContext}), offered to the journey's messages. */
+    Optional<Long> enrol(Journeys.Journey journey, JourneyDefinition definition, long customerId, String entryKey,
+                         Map<String, String> context) {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         boolean inside = db.fetchExists(INSTANCE, I_JOURNEY.eq(journey.id()).and(I_CUSTOMER.eq(customerId))
                 .and(I_STATUS.in("active", "holdout")));
@@ -454,7 +472,7 @@ class JourneyEngine {
             inserted = db.insertInto(INSTANCE).set(I_JOURNEY, journey.id()).set(I_VERSION, journey.version())
                     .set(I_CUSTOMER, customerId).set(I_ENTRY, key).set(I_STATUS, holdout ? "holdout" : "active")
                     .set(I_HOLDOUT, holdout).set(I_STEP, holdout ? null : first).set(I_SEQ, 0).set(I_SEEN, "")
-                    .set(I_ENTERED, now).set(I_UPDATED, now)
+                    .set(I_ENTERED, now).set(I_UPDATED, now).set(I_CONTEXT, entryContext.write(context))
                     .onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing().execute();
         } catch (org.springframework.dao.DuplicateKeyException enteredMeanwhile) {
             // H2 emulates ON CONFLICT with MERGE, which a concurrent insert of the same entry can still beat
@@ -547,7 +565,8 @@ class JourneyEngine {
                         }
                         SendOutcome sent = outbox.enqueue(new SendRequest(
                                 "journey:" + journeyId + ":v" + version + ":i" + instanceId + ":" + step.id(),
-                                customerId, step.template().orElseThrow(), filled.variables(),
+                                customerId, step.template().orElseThrow(), entryContext.variables(step.template()
+                                .get(), filled.variables(), instance.get(I_CONTEXT.getName(), String.class)),
                                 origin(code, step.id())));
                         outcome = sent.status().toLowerCase(java.util.Locale.ROOT)
                                 + sent.reason().map(r -> ":" + r).orElse("");
@@ -560,7 +579,9 @@ class JourneyEngine {
                     }
                 }
                 case "branch" -> {
-                    boolean holds = holds(instanceId, step.condition().orElseThrow());
+                    boolean holds = CustomerFacts.about(step.condition().orElseThrow())
+                            ? facts.holds(step.condition().get(), customerId)
+                            : holds(instanceId, step.condition().orElseThrow());
                     next = holds ? step.thenStep().or(() -> definition.following(step))
                             : step.elseStep().or(() -> definition.following(step));
                     outcome = holds ? "then" : "else";

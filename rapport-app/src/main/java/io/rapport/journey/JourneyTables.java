@@ -49,6 +49,7 @@ final class JourneyTables {
     static final Field<OffsetDateTime> I_CONVERTED = field("journey_instance", "converted_at", OffsetDateTime.class);
     static final Field<BigDecimal> I_REVENUE = field("journey_instance", "revenue", BigDecimal.class);
     static final Field<String> I_VARIABLES = field("journey_instance", "variables", String.class);
+    static final Field<String> I_CONTEXT = field("journey_instance", "context", String.class);
 
     static final Table<?> WATCH = table("journey_watch");
     static final Field<Long> W_ID = field("journey_watch", "id", Long.class);

@@ -25,7 +25,8 @@ import tools.jackson.databind.ObjectMapper;
 public class Playbooks {
 
     /** The playbooks shipped with Rapport. */
-    public static final List<String> NAMES = List.of("abandoned-cart", "viewed-often", "dormant-win-back");
+    public static final List<String> NAMES = List.of("abandoned-cart", "viewed-often", "dormant-win-back",
+            "birthday", "new-customer", "first-use-care", "maintenance-reminder", "warranty-ending", "rescue");
 
     private static final Logger log = LoggerFactory.getLogger(Playbooks.class);
 

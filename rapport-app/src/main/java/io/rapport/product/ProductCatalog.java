@@ -84,6 +84,18 @@ public class ProductCatalog {
                         r.get(MAINTENANCE), r.get(WARRANTY), r.get(CONSUMABLE_FOR)));
     }
 
+    /**
+     * Durable products (not consumables) with a service interval or a warranty: what date triggers on purchases
+     * follow ("12 months after buying", "warranty end"). The catalogue is small; one query.
+     */
+    public List<Product> durable() {
+        return db.select(SKU, NAME, CATEGORY, UNIT_PRICE, CURRENCY, MAINTENANCE, WARRANTY, CONSUMABLE_FOR).from(ITEM)
+                .where(MAINTENANCE.gt(0).or(WARRANTY.gt(0)))
+                .and(CONSUMABLE_FOR.isNull().or(CONSUMABLE_FOR.eq(""))).orderBy(SKU)
+                .fetch(r -> new Product(r.get(SKU), r.get(NAME), r.get(CATEGORY), r.get(UNIT_PRICE), r.get(CURRENCY),
+                        r.get(MAINTENANCE), r.get(WARRANTY), r.get(CONSUMABLE_FOR)));
+    }
+
     /** The category of each known SKU among these (SKUs without a product or category are left out). */
     public java.util.Map<String, String> categories(java.util.Collection<String> skus) {
         java.util.Map<String, String> categories = new java.util.HashMap<>();

@@ -219,8 +219,8 @@ abstract class EncryptionTests extends ServerTest {
         assertThat(segmentCount("{\"field\":\"profile.age\",\"op\":\"gt\",\"value\":" + ageThisYear + "}"))
                 .isZero();
         // the journey date trigger asks who is born on a day
-        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday()))).contains(id);
-        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday().plusDays(1)))).doesNotContain(id);
+        assertThat(bornOn(birthday())).contains(id);
+        assertThat(bornOn(birthday().plusDays(1))).doesNotContain(id);
         assertThat(contacts.find(id).orElseThrow().name()).contains(name());
         assertThat(contacts.find(id).orElseThrow().email()).as("decrypted for sending").contains(email());
 
@@ -240,7 +240,7 @@ abstract class EncryptionTests extends ServerTest {
         JsonNode now = user(true, "admin").get("/api/v1/customers/" + id + "?reveal=true").json().get("profile");
         assertThat(now.get("name").asString()).isEqualTo("Ning Qiu");
         assertThat(now.get("birthday").asString()).isEqualTo(birthday().minusDays(2).toString());
-        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday().minusDays(2)))).contains(id);
+        assertThat(bornOn(birthday().minusDays(2))).contains(id);
     }
 
     @Test
@@ -254,7 +254,7 @@ abstract class EncryptionTests extends ServerTest {
                 .set(DSL.field("birth_month_day"), md).where(DSL.field("id").eq(id)).execute();
         assertThat(admin().get("/api/v1/customers?q=" + URLEncoder.encode(name(), StandardCharsets.UTF_8)).json()
                 .get("hits").size()).isEqualTo(1);
-        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday()))).as("plain month-day still found")
+        assertThat(bornOn(birthday())).as("plain month-day still found")
                 .contains(id);
 
         assertThat(rotation.runOnce(Integer.MAX_VALUE)).isGreaterThanOrEqualTo(1);
@@ -265,7 +265,7 @@ abstract class EncryptionTests extends ServerTest {
         assertThat(row.get(4, String.class)).startsWith("enc:k2:");
         assertThat(row.get(6, String.class)).startsWith("bi:");
         assertThat(textColumnsHolding(name(), birthday().toString())).isEmpty();
-        assertThat(contacts.bornOn(java.time.MonthDay.from(birthday()))).contains(id);
+        assertThat(bornOn(birthday())).contains(id);
         assertThat(user(true, "admin").get("/api/v1/customers/" + id + "?reveal=true").json().get("profile")
                 .get("name").asString()).isEqualTo(name());
         assertThat(rotation.runOnce(Integer.MAX_VALUE)).as("nothing left to rotate").isZero();
@@ -316,6 +316,13 @@ abstract class EncryptionTests extends ServerTest {
                 .isInstanceOf(IllegalStateException.class);
         assertThat(cipher.encrypt("x@example.com")).as("a fresh IV each time").isNotEqualTo(sealed);
         assertThat(cipher.blindIndex("EMAIL", "x@example.com")).isEqualTo(cipher.blindIndex("EMAIL", "x@example.com"));
+    }
+
+    /** The customers the journey date trigger finds born on this day of the year (with that day reported back). */
+    private List<Long> bornOn(java.time.LocalDate day) {
+        java.time.MonthDay asked = java.time.MonthDay.from(day);
+        return contacts.bornOn(List.of(asked)).stream().filter(b -> b.bornOn().equals(asked))
+                .map(io.rapport.customer.CustomerContacts.Birthday::customerId).toList();
     }
 }
 
