@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 
 /** What playbook tests share: the demo brand imported at {@link #T0}, its Shanghai customers, holdout lookup. */
@@ -21,6 +22,8 @@ abstract class PlaybookTestBase extends JourneyTestBase {
 
     @TempDir
     Path dir;
+
+    private final List<String> activePlaybooks = new ArrayList<>();
 
     record Demo(String email) {}
 
@@ -159,6 +162,14 @@ abstract class PlaybookTestBase extends JourneyTestBase {
     void install(String playbook) {
         var installed = admin().postJson("/api/v1/journeys/playbooks/" + playbook + "?activate=true", "");
         assertThat(installed.status()).as(installed.body()).isEqualTo(200);
+        activePlaybooks.add(installed.json().get("code").asString());
+    }
+
+    /** Test classes share one database: a playbook left active would enrol the next class's customers. */
+    @AfterEach
+    void pausePlaybooks() {
+        activePlaybooks.forEach(code -> journeys.setStatus(code, "paused"));
+        activePlaybooks.clear();
     }
 
     long entered(String code) {
