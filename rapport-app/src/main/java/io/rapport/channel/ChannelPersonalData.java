@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * details — and suppresses messages still waiting, retrying or claimed by a dispatcher, so nothing goes out to an
  * erased person; the rows themselves stay (status, channel, purpose, times) so that frequency caps, delivery
  * statistics and journey uplift keep their counts. A send in progress holds its row's lock ({@link OutboxDispatcher}),
- * so the erasure waits for it and then blanks what was sent; any later dispatch finds the row suppressed.
+ * so the erasure waits for it and then blanks what was sent; any later dispatch finds the row suppressed. The export
+ * decrypts recipient, subject and body, stored encrypted when encryption is on ({@link OutboxProtection}).
  */
 @Component
 class ChannelPersonalData implements PersonalDataHolder {
