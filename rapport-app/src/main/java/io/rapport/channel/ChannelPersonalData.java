@@ -17,7 +17,8 @@ import org.springframework.stereotype.Component;
  * details — and suppresses messages still waiting, retrying or claimed by a dispatcher, so nothing goes out to an
  * erased person; the rows themselves stay (status, channel, purpose, times) so that frequency caps, delivery
  * statistics and journey uplift keep their counts. A send in progress holds its row's lock ({@link OutboxDispatcher}),
- * so the erasure waits for it and then blanks what was sent; any later dispatch finds the row suppressed.
+ * so the erasure waits for it and then blanks what was sent; any later dispatch finds the row suppressed. The export
+ * decrypts recipient, subject and body, stored encrypted when encryption is on ({@link OutboxProtection}).
  */
 @Component
 class ChannelPersonalData implements PersonalDataHolder {
@@ -25,9 +26,11 @@ class ChannelPersonalData implements PersonalDataHolder {
     static final String ERASED = "erased";
 
     private final DSLContext db;
+    private final OutboxProtection protection;
 
-    ChannelPersonalData(DSLContext db) {
+    ChannelPersonalData(DSLContext db, OutboxProtection protection) {
         this.db = db;
+        this.protection = protection;
     }
 
     @Override
@@ -40,6 +43,12 @@ class ChannelPersonalData implements PersonalDataHolder {
         var messages = db.select(O_ID, O_CHANNEL, O_PURPOSE, O_TEMPLATE, O_LANGUAGE, O_RECIPIENT, O_SUBJECT, O_BODY,
                         O_STATUS, O_SUPPRESSION, O_PLANNED, O_SENT)
                 .from(OUTBOX).where(O_CUSTOMER.eq(customerId)).orderBy(O_ID).fetch();
+        // the person gets their messages in plain text (stored encrypted when encryption is on)
+        for (var r : messages) {
+            r.set(O_RECIPIENT, protection.opened(r.get(O_RECIPIENT)));
+            r.set(O_SUBJECT, protection.opened(r.get(O_SUBJECT)));
+            r.set(O_BODY, protection.opened(r.get(O_BODY)));
+        }
         var events = db.select(E_OUTBOX, E_KIND, E_DETAIL, E_OCCURRED).from(EVENT).where(E_CUSTOMER.eq(customerId))
                 .orderBy(E_ID).fetch();
         List<Map<String, Object>> sent = messages.stream().map(r -> {

@@ -9,15 +9,11 @@ import io.rapport.platform.RapportProperties;
 import io.rapport.privacy.PersonalDataMask;
 import io.rapport.privacy.Purpose;
 import io.rapport.privacy.UnsubscribeTokens;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +46,14 @@ public class Outbox {
     private final MeterRegistry meters;
     private final OutboxDispatcher dispatcher;
     private final tools.jackson.databind.ObjectMapper json;
+    private final OutboxProtection protection;
 
     Outbox(DSLContext db, Clock clock, MessageTemplates templates, CustomerContacts contacts, SendGuards guards,
            ChannelProperties settings, RapportProperties rapport, UnsubscribeTokens unsubscribeLinks,
-           MeterRegistry meters, OutboxDispatcher dispatcher, tools.jackson.databind.ObjectMapper json) {
+           MeterRegistry meters, OutboxDispatcher dispatcher, tools.jackson.databind.ObjectMapper json,
+           OutboxProtection protection) {
         this.json = json;
+        this.protection = protection;
         this.db = db;
         this.clock = clock;
         this.templates = templates;
@@ -124,9 +123,10 @@ public class Outbox {
             return suppress(row, consent.get());
         }
         // the unsubscribe link carries its own expiry, so it is left out: the same content a minute later is a duplicate
-        row.hash = hash(channel.name() + "\n" + row.recipient + "\n" + row.subject + "\n"
-                + row.body.replace(builtIn.get("unsubscribe_url"), "[unsubscribe_url]"));
-        boolean duplicate = db.fetchExists(OUTBOX, O_CUSTOMER.eq(customerId).and(O_HASH.eq(row.hash))
+        String content = channel.name() + "\n" + row.recipient + "\n" + row.subject + "\n"
+                + row.body.replace(builtIn.get("unsubscribe_url"), "[unsubscribe_url]");
+        row.hash = protection.contentHash(content);
+        boolean duplicate = db.fetchExists(OUTBOX, O_CUSTOMER.eq(customerId).and(O_HASH.in(protection.contentHashes(content)))
                 .and(O_STATUS.in(SendGuards.LIVE))
                 .and(O_PLANNED.gt(now.minus(settings.dedupeWindow()).atOffset(ZoneOffset.UTC))));
         if (duplicate) {
@@ -202,7 +202,7 @@ public class Outbox {
     }
 
     public Entry get(long id) {
-        return db.selectFrom(OUTBOX).where(O_ID.eq(id)).fetchOptional().map(Outbox::entry)
+        return db.selectFrom(OUTBOX).where(O_ID.eq(id)).fetchOptional().map(this::entry)
                 .orElseThrow(() -> RapportException.notFound("message", id));
     }
 
@@ -216,7 +216,7 @@ public class Outbox {
             condition = condition.and(O_ORIGIN.startsWith(originPrefix.get()));
         }
         return db.selectFrom(OUTBOX).where(condition).orderBy(O_ID.desc()).limit(Math.min(Math.max(limit, 1), 500))
-                .fetch(Outbox::entry);
+                .fetch(this::entry);
     }
 
     /** Puts a dead message back in the queue, due now, with a fresh attempt budget. 409 unless it is dead. */
@@ -273,8 +273,8 @@ public class Outbox {
                 .set(O_DEDUPE, row.request.dedupeKey()).set(O_CUSTOMER, row.customerId)
                 .set(O_CHANNEL, row.channel.name()).set(O_PURPOSE, row.purpose.name())
                 .set(O_TEMPLATE, row.request.template()).set(O_LANGUAGE, row.language)
-                .set(O_RECIPIENT, row.recipient).set(O_SUBJECT, row.subject)
-                .set(O_BODY, "SUPPRESSED".equals(status) ? null : row.body)
+                .set(O_RECIPIENT, protection.sealed(row.recipient)).set(O_SUBJECT, protection.sealed(row.subject))
+                .set(O_BODY, "SUPPRESSED".equals(status) ? null : protection.sealed(row.body))
                 .set(O_HASH, row.hash).set(O_ORIGIN, row.request.origin()).set(O_CONSENT_CHANNEL, row.consentChannel)
                 .set(O_STATUS, status).set(O_SUPPRESSION, reason).set(O_HELD, row.held)
                 .set(O_PLANNED, row.plannedAt.atOffset(ZoneOffset.UTC)).set(O_ATTEMPTS, 0)
@@ -285,11 +285,12 @@ public class Outbox {
                 outcome.heldReason(), outcome.plannedAt(), false) : outcome;
     }
 
-    static Entry entry(Record r) {
+    private Entry entry(Record r) {
         String channel = r.get(O_CHANNEL);
-        String recipient = r.get(O_RECIPIENT);
+        String recipient = protection.opened(r.get(O_RECIPIENT));
         return new Entry(r.get(O_ID), r.get(O_DEDUPE), r.get(O_CUSTOMER), channel, r.get(O_PURPOSE),
-                r.get(O_TEMPLATE), r.get(O_LANGUAGE), mask(channel, recipient), r.get(O_SUBJECT), r.get(O_STATUS),
+                r.get(O_TEMPLATE), r.get(O_LANGUAGE), mask(channel, recipient), protection.opened(r.get(O_SUBJECT)),
+                r.get(O_STATUS),
                 r.get(O_SUPPRESSION), r.get(O_HELD), r.get(O_ATTEMPTS), r.get(O_PLANNED), r.get(O_NEXT),
                 r.get(O_LAST_ERROR), r.get(O_DEAD_REASON), r.get(O_ORIGIN), r.get(O_CREATED), r.get(O_SENT));
     }
@@ -304,15 +305,6 @@ public class Outbox {
             case "WEBHOOK" -> recipient;
             default -> PersonalDataMask.identifier(recipient);
         };
-    }
-
-    private static String hash(String content) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(content.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /** The row being written, filled as the guards run. */

@@ -48,12 +48,15 @@ class OutboxDispatcher {
     private final ChannelProperties settings;
     private final SendGuards guards;
     private final MeterRegistry meters;
+    private final OutboxProtection protection;
     private final Map<ChannelKind, ChannelAdapter> adapters = new EnumMap<>(ChannelKind.class);
     private final String instance = "d-" + UUID.randomUUID().toString().substring(0, 8);
 
     OutboxDispatcher(DSLContext db, Clock clock, TransactionTemplate transaction, ChannelProperties settings,
-                     SendGuards guards, MeterRegistry meters, List<ChannelAdapter> adapters) {
+                     SendGuards guards, MeterRegistry meters, List<ChannelAdapter> adapters,
+                     OutboxProtection protection) {
         this.db = db;
+        this.protection = protection;
         this.clock = clock;
         this.transaction = transaction;
         this.settings = settings;
@@ -151,9 +154,11 @@ class OutboxDispatcher {
             return;
         }
         ChannelAdapter adapter = adapters.get(channel);
+        // decrypted only here, under the row lock, for the adapter
         OutboundMessage message = new OutboundMessage(id, row.get(O_DEDUPE), channel, purpose,
-                Optional.ofNullable(customerId), row.get(O_RECIPIENT), Optional.ofNullable(row.get(O_SUBJECT)),
-                row.get(O_BODY), row.get(O_LANGUAGE), row.get(O_TEMPLATE), attempt);
+                Optional.ofNullable(customerId), protection.opened(row.get(O_RECIPIENT)),
+                Optional.ofNullable(protection.opened(row.get(O_SUBJECT))), protection.opened(row.get(O_BODY)),
+                row.get(O_LANGUAGE), row.get(O_TEMPLATE), attempt);
         try {
             if (adapter == null) {
                 throw SendFailure.permanent("no adapter for channel " + channel.wire());

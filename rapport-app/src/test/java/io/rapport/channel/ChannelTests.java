@@ -661,7 +661,7 @@ abstract class ChannelTests extends ServerTest {
         }).toList();
         OutboxDispatcher dispatcher = new OutboxDispatcher(db, clock,
                 new org.springframework.transaction.support.TransactionTemplate(transactionManager), settings,
-                guards, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), erasingFirst);
+                guards, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), erasingFirst, protection);
         try {
             dispatcher.dispatchDue();
             erasure.getFirst().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -678,6 +678,8 @@ abstract class ChannelTests extends ServerTest {
     org.springframework.transaction.PlatformTransactionManager transactionManager;
     @Autowired
     List<ChannelAdapter> adapters;
+    @Autowired
+    OutboxProtection protection;
 
     /** A second dispatcher "instance" over the same database, claiming five messages at a time. */
     OutboxDispatcher smallBatchDispatcher() {
@@ -688,7 +690,7 @@ abstract class ChannelTests extends ServerTest {
                         d.lease()), settings.quietHours(), settings.caps(), settings.gateways());
         return new OutboxDispatcher(db, clock,
                 new org.springframework.transaction.support.TransactionTemplate(transactionManager), small,
-                guards, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), adapters);
+                guards, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), adapters, protection);
     }
 }
 

@@ -23,6 +23,11 @@ import tools.jackson.databind.JsonNode;
 /** Data-subject requests: deadlines, verification, export, rectification, erasure, restriction and objection. */
 abstract class DataSubjectRequestTests extends ServerTest {
 
+    /** Whether personal data is encrypted at rest in this run (then message copies in the outbox are too). */
+    boolean encrypted() {
+        return false;
+    }
+
     static final String CUSTOMERS = "customer_id,member_no,name,gender,birthday,city,email,phone,registered_at,time_zone\n";
     static final String ORDERS = "order_id,line_no,customer_id,email,phone,channel,store_code,ordered_at,sku,quantity,"
             + "unit_price,discount,coupon_code,currency,kind,original_order_id\n";
@@ -192,11 +197,21 @@ abstract class DataSubjectRequestTests extends ServerTest {
         long list = inStaticListTaggedAndMessaged(p);
         Set<String> needles = Set.of(p.name().toLowerCase(Locale.ROOT), p.email(), p.phone().substring(3),
                 p.member().toLowerCase(Locale.ROOT), ip(), p.birthday().toString());
-        assertThat(tablesContaining(needles)).as("before erasure the data is there").contains(
+        List<String> before = tablesContaining(needles);
+        assertThat(before).as("before erasure the data is there").contains(
                 "segment_customer_tag.reason holds " + p.name().toLowerCase(Locale.ROOT),
-                "segment_tag_history.reason holds " + p.name().toLowerCase(Locale.ROOT),
-                "channel_outbox.body holds " + p.name().toLowerCase(Locale.ROOT),
+                "segment_tag_history.reason holds " + p.name().toLowerCase(Locale.ROOT));
+        List<String> outboxCopies = List.of("channel_outbox.body holds " + p.name().toLowerCase(Locale.ROOT),
                 "channel_outbox.recipient holds " + p.email());
+        var outboxRows = db.select(DSL.field("recipient", String.class), DSL.field("body", String.class))
+                .from(DSL.table("channel_outbox")).where(DSL.field("customer_id").eq(p.id())).fetch();
+        assertThat(outboxRows).as("the person's messages are queued").isNotEmpty();
+        if (encrypted()) {
+            assertThat(before).as("message copies are encrypted at rest").doesNotContainAnyElementsOf(outboxCopies);
+            outboxRows.forEach(r -> assertThat(r.value1()).startsWith("enc:"));
+        } else {
+            assertThat(before).containsAll(outboxCopies);
+        }
 
         long request = verified(p.id(), "erasure");
         JsonNode done = admin().postJson("/api/v1/privacy/requests/" + request + "/complete", "").json();
@@ -204,6 +219,9 @@ abstract class DataSubjectRequestTests extends ServerTest {
         assertThat(done.get("outcome").toString()).contains("profile").contains("orders-and-events");
 
         assertThat(tablesContaining(needles)).as("tables still holding the erased person's data").isEmpty();
+        assertThat(db.fetchCount(DSL.table("channel_outbox"), DSL.field("customer_id").eq(p.id())
+                .and(DSL.field("recipient").isNotNull().or(DSL.field("body").isNotNull()))))
+                .as("message copies blanked, encrypted or not").isZero();
         assertThat(dateColumnsOfTheCustomerHolding(p.id(), p.birthday()))
                 .as("date columns of the erased person still holding the birthday").isEmpty();
         var profile = db.select(DSL.field("name"), DSL.field("name_cipher"), DSL.field("name_index"),
@@ -340,13 +358,22 @@ class DataSubjectRequestOnH2Test extends DataSubjectRequestTests {}
 @OnPostgres
 class DataSubjectRequestOnPostgresTest extends DataSubjectRequestTests {}
 
-/** The same duties with personal data encrypted at rest (names, birthdays, phones, emails, event properties). */
+/**
+ * The same duties with personal data encrypted at rest (names, birthdays, phones, emails, event properties, message
+ * copies).
+ */
 @org.springframework.test.context.TestPropertySource(properties = {"rapport.test.context=encrypted-requests",
         "rapport.privacy.encryption.keys.k1=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
         "rapport.privacy.encryption.current-key=k1",
         "rapport.privacy.encryption.index-key=QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl8=",
         "rapport.privacy.encryption.rotation-delay=PT10000H"})
-abstract class EncryptedDataSubjectRequestTests extends DataSubjectRequestTests {}
+abstract class EncryptedDataSubjectRequestTests extends DataSubjectRequestTests {
+
+    @Override
+    boolean encrypted() {
+        return true;
+    }
+}
 
 @OnH2
 class DataSubjectRequestEncryptedOnH2Test extends EncryptedDataSubjectRequestTests {}

@@ -30,12 +30,34 @@ import tools.jackson.databind.JsonNode;
         "rapport.privacy.encryption.rotation-delay=PT10000H"})
 abstract class EncryptionTests extends ServerTest {
 
+    static final int SMTP_PORT = io.rapport.channel.ChannelTestSupport.freePort();
+    static com.icegreen.greenmail.util.GreenMail smtp;
+
+    @org.springframework.test.context.DynamicPropertySource
+    static void mailProperties(org.springframework.test.context.DynamicPropertyRegistry registry) {
+        registry.add("spring.mail.host", () -> "127.0.0.1");
+        registry.add("spring.mail.port", () -> SMTP_PORT);
+        registry.add("rapport.channel.dispatch.enabled", () -> "false");
+    }
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startSmtp() {
+        smtp = io.rapport.channel.ChannelTestSupport.smtp(SMTP_PORT);
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopSmtp() {
+        smtp.stop();
+    }
+
     static final String CUSTOMERS = "customer_id,member_no,name,gender,birthday,city,email,phone,registered_at,time_zone\n";
 
     @Autowired
     PersonalDataCipher cipher;
     @Autowired
     KeyRotation rotation;
+    @Autowired
+    io.rapport.channel.Outbox outbox;
 
     String email() {
         return "secret." + source + "@example.com";
@@ -303,6 +325,77 @@ abstract class EncryptionTests extends ServerTest {
         String rotated = db.select(DSL.field("properties", String.class)).from(DSL.table("ingest_event"))
                 .where(DSL.field("external_id").eq("pe-" + source)).fetchOne(0, String.class);
         assertThat(rotated).doesNotContain("enc:k1:").doesNotContain(contactPhone).contains("enc:k2:");
+        assertThat(rotation.runOnce(Integer.MAX_VALUE)).as("nothing left to rotate").isZero();
+    }
+
+    @Test
+    void should_keep_outbox_recipients_subjects_and_bodies_unreadable_in_the_database_yet_send_show_export_and_rotate_them()
+            throws Exception {
+        long id = imported();
+        var template = admin().putJson("/api/v1/channel/templates/" + source + "-receipt", java.util.Map.of(
+                "channel", "email", "purpose", "service", "variables", List.of("order"), "defaultLanguage", "en",
+                "texts", java.util.Map.of("en", java.util.Map.of("subject", "Receipt for {{customer.name}}",
+                        "body", "Dear {{customer.name}}, order {{order}} is paid."))));
+        assertThat(template.status()).as(template.body()).isEqualTo(200);
+        var outcome = outbox.enqueue(new io.rapport.channel.SendRequest(source + "-r1", id, source + "-receipt",
+                java.util.Map.of("order", "O-" + source), "test"));
+        assertThat(outcome.status()).isEqualTo("PENDING");
+        String order = "O-" + source;
+
+        Record stored = db.select(DSL.field("recipient", String.class), DSL.field("subject", String.class),
+                        DSL.field("body", String.class), DSL.field("content_hash", String.class))
+                .from(DSL.table("channel_outbox")).where(DSL.field("id").eq(outcome.outboxId())).fetchOne();
+        for (int i = 0; i < 3; i++) {
+            assertThat(stored.get(i, String.class)).as("column " + i).startsWith("enc:k2:")
+                    .doesNotContain(email()).doesNotContain("Gu Yan").doesNotContain(order);
+        }
+        assertThat(stored.get(3, String.class)).as("keyed content hash").startsWith("bi:");
+
+        // the same content again is still caught by the duplicate guard (blind index, not the plain recipient)
+        var again = outbox.enqueue(new io.rapport.channel.SendRequest(source + "-r2", id, source + "-receipt",
+                java.util.Map.of("order", order), "test"));
+        assertThat(again.status()).isEqualTo("SUPPRESSED");
+        assertThat(again.reason()).contains("duplicate");
+
+        // the console API decrypts, then masks the recipient as before
+        JsonNode shown = admin().get("/api/v1/channel/outbox/" + outcome.outboxId()).json();
+        assertThat(shown.toString()).doesNotContain("enc:").doesNotContain(email());
+        assertThat(shown.get("recipient").asString()).isEqualTo("s***@example.com");
+        assertThat(shown.get("subject").asString()).isEqualTo("Receipt for Gu Yan");
+
+        // the dispatcher decrypts right before sending: the right address and text arrive
+        assertThat(outbox.dispatchDue()).isGreaterThanOrEqualTo(1);
+        var mail = java.util.Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+            try {
+                return java.util.Arrays.stream(m.getAllRecipients()).anyMatch(a -> a.toString().equals(email()));
+            } catch (jakarta.mail.MessagingException e) {
+                throw new IllegalStateException(e);
+            }
+        }).toList();
+        assertThat(mail).hasSize(1);
+        assertThat(mail.getFirst().getSubject()).isEqualTo("Receipt for Gu Yan");
+        assertThat((String) mail.getFirst().getContent()).contains("Dear Gu Yan, order " + order + " is paid.");
+
+        // the person's export holds them decrypted
+        long request = admin().postJson("/api/v1/privacy/requests", java.util.Map.of("customerId", id,
+                "type", "access", "regime", "gdpr")).json().get("id").asLong();
+        admin().postJson("/api/v1/privacy/requests/" + request + "/verify", java.util.Map.of("method", "id"));
+        String export = user(true, "admin").get("/api/v1/privacy/requests/" + request + "/export").body();
+        assertThat(export).contains(email()).contains("Receipt for Gu Yan").contains(order).doesNotContain("enc:");
+
+        // an old-key row and a row written before encryption was turned on are moved to the current key
+        db.update(DSL.table("channel_outbox")).set(DSL.field("recipient"), cipher.encryptWith("k1", email()))
+                .set(DSL.field("subject"), "Receipt for Gu Yan").set(DSL.field("body"), (String) null)
+                .where(DSL.field("id").eq(outcome.outboxId())).execute();
+        assertThat(rotation.runOnce(Integer.MAX_VALUE)).isGreaterThanOrEqualTo(1);
+        Record rotated = db.select(DSL.field("recipient", String.class), DSL.field("subject", String.class),
+                        DSL.field("body", String.class))
+                .from(DSL.table("channel_outbox")).where(DSL.field("id").eq(outcome.outboxId())).fetchOne();
+        assertThat(rotated.get(0, String.class)).startsWith("enc:k2:");
+        assertThat(cipher.decrypt(rotated.get(0, String.class))).isEqualTo(email());
+        assertThat(rotated.get(1, String.class)).startsWith("enc:k2:");
+        assertThat(cipher.decrypt(rotated.get(1, String.class))).isEqualTo("Receipt for Gu Yan");
+        assertThat(rotated.get(2, String.class)).isNull();
         assertThat(rotation.runOnce(Integer.MAX_VALUE)).as("nothing left to rotate").isZero();
     }
 
