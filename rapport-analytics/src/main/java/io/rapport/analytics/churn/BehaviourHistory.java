@@ -82,10 +82,7 @@ public final class BehaviourHistory {
      * does not depend on the thread count.
      */
     public static BehaviourHistory ofTransactions(TransactionColumns tx, int customerCount) {
-        if (customerCount < tx.minimumCustomerCount()) {
-            throw new IllegalArgumentException("customerCount " + customerCount
-                    + " is smaller than the largest customer index + 1 (" + tx.minimumCustomerCount() + ")");
-        }
+        tx.requireCustomerCount(customerCount);
         int[] customer = tx.customer();
         long[] day = tx.epochDay();
         double[] amount = tx.amount();

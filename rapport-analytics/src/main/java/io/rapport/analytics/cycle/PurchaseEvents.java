@@ -14,10 +14,7 @@ record PurchaseEvents(int[] start, int[] category, long[] day, int maxEventsPerC
     private static final int DAY_BITS = 40;
 
     static PurchaseEvents of(TransactionColumns tx, int[] categories, int customerCount) {
-        if (customerCount < tx.minimumCustomerCount()) {
-            throw new IllegalArgumentException("customerCount " + customerCount
-                    + " is smaller than the largest customer index + 1 (" + tx.minimumCustomerCount() + ")");
-        }
+        tx.requireCustomerCount(customerCount);
         if (categories != null && categories.length != tx.size()) {
             throw new IllegalArgumentException("category column has " + categories.length + " rows, transactions " + tx.size());
         }

@@ -26,10 +26,7 @@ public final class SpendTierClassifier {
     }
 
     public SpendTiers classify(TransactionColumns transactions, int customerCount, LocalDate asOf) {
-        if (customerCount < transactions.minimumCustomerCount()) {
-            throw new IllegalArgumentException("customerCount " + customerCount
-                    + " is smaller than the largest customer index + 1 (" + transactions.minimumCustomerCount() + ")");
-        }
+        transactions.requireCustomerCount(customerCount);
         long last = asOf.toEpochDay();
         long firstExcluded = asOf.minusMonths(12).toEpochDay();
         double[] spend = new double[customerCount];

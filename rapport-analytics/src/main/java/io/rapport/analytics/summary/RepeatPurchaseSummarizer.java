@@ -67,10 +67,7 @@ public final class RepeatPurchaseSummarizer {
     }
 
     private CalibrationHoldoutSummaries run(TransactionColumns tx, int customerCount, long calibrationEnd, long observationEnd) {
-        if (customerCount < tx.minimumCustomerCount()) {
-            throw new IllegalArgumentException("customerCount " + customerCount
-                    + " is smaller than the largest customer index + 1 (" + tx.minimumCustomerCount() + ")");
-        }
+        tx.requireCustomerCount(customerCount);
         int[] customer = tx.customer();
         long[] day = tx.epochDay();
         double[] amount = tx.amount();

@@ -58,4 +58,13 @@ public record TransactionColumns(int[] customer, long[] epochDay, double[] amoun
         }
         return max + 1;
     }
+
+    /** Throws unless {@code customerCount} covers every customer index of these transactions. */
+    public void requireCustomerCount(int customerCount) {
+        int minimum = minimumCustomerCount();
+        if (customerCount < minimum) {
+            throw new IllegalArgumentException("customerCount " + customerCount
+                    + " is smaller than the largest customer index + 1 (" + minimum + ")");
+        }
+    }
 }
