@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -22,6 +23,19 @@ abstract class JourneyDateTriggerTests extends JourneyTestBase {
 
     @Autowired
     JourneyEngine engine;
+
+    /**
+     * A date trigger enrols every customer of the shared test database whose day it is: pause the date journeys
+     * other test classes left active (the demo's birthday playbook), so only this test's journeys write.
+     */
+    @BeforeEach
+    void pauseOtherDateJourneys() {
+        for (var j : journeys.active()) {
+            if (j.getValue().trigger().type().equals("date")) {
+                journeys.setStatus(j.getKey().code(), "paused");
+            }
+        }
+    }
 
     String email(String who) {
         return source + "-" + who + "@example.com";
