@@ -77,7 +77,7 @@ class OutboxProtection implements ProtectedValues {
         if (!cipher.enabled()) {
             return 0;
         }
-        String current = "enc:" + cipher.currentKey().orElseThrow() + ":%";
+        String current = cipher.currentKeyPattern();
         Condition stale = PROTECTED.stream().map(f -> f.isNotNull().and(f.notLike(current)))
                 .reduce(Condition::or).orElseThrow();
         // the row lock also waits for a dispatcher sending this row (it holds the lock while it sends)

@@ -66,11 +66,11 @@ class IdentityProtection implements ProtectedValues {
         if (!cipher.enabled()) {
             return 0;
         }
-        String current = "enc:" + cipher.currentKey().orElseThrow() + ":";
+        String current = cipher.currentKeyPattern();
         Integer done = transaction.execute(status -> {
             var rows = db.select(I_ID, I_KIND, I_VALUE, I_CIPHER).from(IDENTITY)
                     .where(I_KIND.in(IdentityKind.PHONE.name(), IdentityKind.EMAIL.name()))
-                    .and(I_CIPHER.isNull().or(I_CIPHER.notLike(current + "%")))
+                    .and(I_CIPHER.isNull().or(I_CIPHER.notLike(current)))
                     .orderBy(I_ID).limit(limit).forUpdate().fetch();
             for (Record r : rows) {
                 String plain = shown(r.get(I_VALUE), r.get(I_CIPHER));

@@ -167,12 +167,12 @@ class ProfileProtection implements ProtectedValues, CustomerSegmentSource.Birthd
         if (!cipher.enabled()) {
             return 0;
         }
-        String current = "enc:" + cipher.currentKey().orElseThrow() + ":";
+        String current = cipher.currentKeyPattern();
         Integer done = transaction.execute(status -> {
             var rows = db.select(P_ID, P_NAME, P_NAME_CIPHER, P_BIRTHDAY, P_BIRTHDAY_CIPHER).from(PROFILE)
                     .where(P_NAME.isNotNull().or(P_BIRTHDAY.isNotNull())
-                            .or(P_NAME_CIPHER.isNotNull().and(P_NAME_CIPHER.notLike(current + "%")))
-                            .or(P_BIRTHDAY_CIPHER.isNotNull().and(P_BIRTHDAY_CIPHER.notLike(current + "%"))))
+                            .or(P_NAME_CIPHER.isNotNull().and(P_NAME_CIPHER.notLike(current)))
+                            .or(P_BIRTHDAY_CIPHER.isNotNull().and(P_BIRTHDAY_CIPHER.notLike(current))))
                     .orderBy(P_ID).limit(limit).forUpdate().fetch();
             for (Record r : rows) {
                 db.update(PROFILE).set(columns(name(r).orElse(null), birthday(r).orElse(null)))

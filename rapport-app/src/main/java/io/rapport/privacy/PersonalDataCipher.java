@@ -104,6 +104,14 @@ public class PersonalDataCipher {
         return Optional.ofNullable(current);
     }
 
+    /**
+     * The SQL {@code LIKE} pattern of values sealed with the current key: a column {@code NOT LIKE} it holds a plain
+     * value or one under an older key, which key rotation re-encrypts.
+     */
+    public String currentKeyPattern() {
+        return PREFIX + currentKey().orElseThrow() + ":%";
+    }
+
     /** Whether a stored value is encrypted with the current key (false for plain values when encryption is on). */
     public boolean isCurrent(String stored) {
         return current != null && stored != null && stored.startsWith(PREFIX + current + ":");
