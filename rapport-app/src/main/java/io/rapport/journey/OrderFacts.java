@@ -2,6 +2,7 @@ package io.rapport.journey;
 
 import io.rapport.customer.CustomerSummaries;
 import io.rapport.ingest.OrderLinesStored;
+import io.rapport.privacy.PersonalEventProperties;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.stereotype.Component;
@@ -22,11 +23,13 @@ class OrderFacts {
     private final CustomerSummaries summaries;
     private final Journeys journeys;
     private final ObjectMapper json;
+    private final PersonalEventProperties personal;
 
-    OrderFacts(CustomerSummaries summaries, Journeys journeys, ObjectMapper json) {
+    OrderFacts(CustomerSummaries summaries, Journeys journeys, ObjectMapper json, PersonalEventProperties personal) {
         this.summaries = summaries;
         this.journeys = journeys;
         this.json = json;
+        this.personal = personal;
     }
 
     /** The order counts of the batch's customers, only when an active journey filters on them (one query). */
@@ -48,7 +51,10 @@ class OrderFacts {
         return properties;
     }
 
-    /** An event's top-level text and number properties, as entry context (at most 20). */
+    /**
+     * An event's top-level text and number properties, as entry context (at most 20). Personal properties (email,
+     * phone, address …: privacy's declared keys) are left out: the context is a copy no erasure or encryption covers.
+     */
     Map<String, String> context(String propertiesJson) {
         Map<String, String> context = new LinkedHashMap<>();
         if (propertiesJson == null || propertiesJson.isBlank()) {
@@ -58,7 +64,8 @@ class OrderFacts {
             JsonNode properties = json.readTree(propertiesJson);
             for (var e : properties.properties()) {
                 if ((e.getValue().isString() || e.getValue().isNumber()) && context.size() < 20
-                        && e.getValue().asString().length() <= 200) {
+                        && e.getValue().asString().length() <= 200
+                        && !personal.keys().contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
                     context.put(e.getKey(), e.getValue().asString());
                 }
             }

@@ -17,6 +17,17 @@ import tools.jackson.databind.JsonNode;
 /** Journey definitions, versions, timers, holdout and splits over the real server and both databases. */
 abstract class JourneyTests extends JourneyTestBase {
 
+    @org.springframework.beans.factory.annotation.Autowired
+    OrderFacts orderFacts;
+
+    @Test
+    void should_keep_an_events_plain_properties_as_entry_context_but_never_its_personal_ones() {
+        assertThat(orderFacts.context("""
+                {"product": "Split air conditioner", "rooms": 3, "Email": "wang@example.com", "phone": "13800138000",
+                 "address": "1 Nanjing Road", "nested": {"sku": "AC-1"}}
+                """)).containsExactly(Map.entry("product", "Split air conditioner"), Map.entry("rooms", "3"));
+    }
+
     @BeforeEach
     void morning() {
         clock.set(Instant.parse("2026-03-10T02:00:00Z")); // 10:00 in Shanghai
