@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -51,6 +52,11 @@ class BehaviourCounters {
     static final String ALL = "all";
     static final String SKU = "sku";
     static final String CATEGORY = "category";
+    /**
+     * Interactions (events other than purchases) by the channel in their {@code channel} property (app, shop, wecom,
+     * email ...): they feed the preferred-channel tag beside the orders per sales channel.
+     */
+    static final String CHANNEL = "channel";
     /** Event types that show when a customer reads messages: they feed the best-send-time tag. */
     static final Set<String> ENGAGEMENT = Set.of("message_open", "message_click");
 
@@ -128,6 +134,10 @@ class BehaviourCounters {
             String[] dims = (String[]) item[1];
             String category = dims[1] != null ? dims[1] : dims[0] == null ? null : categories.get(dims[0]);
             count(days, event.customerId(), event.type(), event.occurredAt(), dims[0], category, BigDecimal.ZERO);
+            if (dims[2] != null && dims[2].length() <= SegmentLanguage.MAX_TEXT && !PURCHASE.equals(event.type())) {
+                add(days, new Key(event.customerId(), event.type(), CHANNEL, dims[2].strip().toLowerCase(Locale.ROOT),
+                        event.occurredAt().atZone(zone).toLocalDate()), BigDecimal.ZERO);
+            }
             last.merge(new Last(event.customerId(), event.type()), event.occurredAt(), BehaviourCounters::later);
             if (ENGAGEMENT.contains(event.type())) {
                 hours.merge(new Hour(event.customerId(), hourOfWeek(event.occurredAt())), 1, Integer::sum);
@@ -203,14 +213,15 @@ class BehaviourCounters {
     /** [sku, category] from an event's properties ({@code sku} or {@code product_id}, and {@code category}). */
     private String[] dimensions(String propertiesJson) {
         if (propertiesJson == null || propertiesJson.isBlank()) {
-            return new String[2];
+            return new String[3];
         }
         try {
             JsonNode properties = json.readTree(propertiesJson);
-            return new String[] {textProperty(properties, "sku", "product_id"), textProperty(properties, "category")};
+            return new String[] {textProperty(properties, "sku", "product_id"), textProperty(properties, "category"),
+                    textProperty(properties, CHANNEL)};
         } catch (JacksonException e) {
-            log.debug("event properties are not JSON; counted without sku or category");
-            return new String[2];
+            log.debug("event properties are not JSON; counted without sku, category or channel");
+            return new String[3];
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -113,20 +114,35 @@ class TagComputation {
                 .where(CustomerSegmentSource.active()).fetch(CustomerSegmentSource.id()));
     }
 
+    /**
+     * The channel with the largest share of the customer's orders and interactions together (each order and each
+     * non-purchase event with a channel counts one; ties: alphabetical). Order channels come from the customer
+     * capability's channel summaries, interactions from the behaviour counters' channel rows.
+     */
     Map<Long, String> preferredChannel() {
-        Map<Long, String> best = new HashMap<>();
-        Map<Long, Integer> most = new HashMap<>();
+        Map<Long, Map<String, Long>> counts = new HashMap<>();
         var channels = CustomerSegmentSource.channelOrders().asTable("channel_orders");
         db.selectFrom(channels).forEach(r -> {
-            long customer = r.get(0, Long.class);
-            String channel = r.get(1, String.class);
             int orders = r.get(2, Integer.class);
-            Integer top = most.get(customer);
-            if (orders > 0 && (top == null || orders > top || orders == top && channel.compareTo(best.get(customer)) < 0)) {
-                most.put(customer, orders);
-                best.put(customer, channel);
+            if (orders > 0) {
+                counts.computeIfAbsent(r.get(0, Long.class), c -> new HashMap<>()).merge(r.get(1, String.class),
+                        (long) orders, Long::sum);
             }
         });
+        var interactions = DSL.sum(B_COUNT);
+        db.select(B_CUSTOMER, B_VALUE, interactions).from(BEHAVIOUR).where(B_DIMENSION.eq(BehaviourCounters.CHANNEL))
+                .groupBy(B_CUSTOMER, B_VALUE).forEach(r -> {
+                    long n = r.get(interactions).longValue();
+                    if (n > 0) {
+                        counts.computeIfAbsent(r.get(B_CUSTOMER), c -> new HashMap<>()).merge(r.get(B_VALUE), n,
+                                Long::sum);
+                    }
+                });
+        Map<Long, String> best = new HashMap<>();
+        counts.forEach((customer, byChannel) -> byChannel.entrySet().stream()
+                .max(Map.Entry.<String, Long>comparingByValue().thenComparing(Map.Entry.comparingByKey(
+                        java.util.Comparator.reverseOrder())))
+                .ifPresent(top -> best.put(customer, top.getKey())));
         best.keySet().retainAll(active());
         return best;
     }

@@ -95,6 +95,37 @@ abstract class TagTests extends SegmentFixtures {
         assertThat(admin().postJson("/api/v1/tags/compute", "").json().get("changes").asInt()).isZero();
     }
 
+    @Test
+    void should_prefer_the_channel_with_the_largest_share_of_orders_and_interactions() {
+        customers(3);
+        products("P-" + source, "purifier_" + source);
+        StringBuilder lines = new StringBuilder();
+        lines.append(orderLine(0, daysAgo(20), "P-" + source, 100, "").replace(",shop,", ",store,"));
+        for (int k = 0; k < 2; k++) {
+            lines.append(orderLine(1, daysAgo(20 + k), "P-" + source, 100, "").replace(",shop,", ",store,"));
+        }
+        orders(lines.toString());
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            // one store order against three app views: the app has the larger share
+            events.add(event(0, "product_view", daysAgo(1 + k), Map.of("sku", "P-" + source, "channel", "app")));
+            // a customer who never bought: interactions alone, the channel written in any case
+            events.add(event(2, "message_click", daysAgo(1 + k), Map.of("channel", k == 0 ? "WeCom" : "wecom")));
+        }
+        // two store orders against one app view: the store keeps it
+        events.add(event(1, "cart_add", daysAgo(2), Map.of("sku", "P-" + source, "channel", "app")));
+        // an event without a channel counts for none
+        events.add(event(1, "product_view", daysAgo(2), Map.of("sku", "P-" + source)));
+        send(events);
+
+        Http.Response computed = admin().postJson("/api/v1/tags/compute", "");
+        assertThat(computed.status()).as(computed.body()).isEqualTo(200);
+
+        assertThat(tags(customerId(0))).containsEntry("preferred_channel", "app");
+        assertThat(tags(customerId(1))).containsEntry("preferred_channel", "store");
+        assertThat(tags(customerId(2))).containsEntry("preferred_channel", "wecom");
+    }
+
     Map<String, String> tags(long customer) {
         Map<String, String> values = new java.util.HashMap<>();
         admin().get("/api/v1/customers/" + customer + "/tags").json().get("current")
