@@ -15,6 +15,8 @@ import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Points for other modules and for the API: grant (journeys, tasks, campaigns), manual adjustments by staff, balances,
@@ -29,11 +31,14 @@ public class Points {
     private final Programme programme;
     private final Tiers tiers;
 
-    Points(DSLContext db, PointsLedger ledger, Programme programme, Tiers tiers) {
+    private final TransactionTemplate transaction;
+
+    Points(DSLContext db, PointsLedger ledger, Programme programme, Tiers tiers, TransactionTemplate transaction) {
         this.db = db;
         this.ledger = ledger;
         this.programme = programme;
         this.tiers = tiers;
+        this.transaction = transaction;
     }
 
     /**
@@ -55,15 +60,38 @@ public class Points {
      * Grants points to a member (non-qualifying: they do not count towards tiers), e.g. a journey's reward.
      * 400 {@code invalid-points} unless points ≥ 1; 404 {@code member-not-found}.
      */
-    @Transactional
     public Movement grant(long customerId, long points, String source, String idempotencyKey) {
         return earn(customerId, points, source, idempotencyKey, "grant", null, "system");
     }
 
+    /** Earns points into a new lot; in a transaction of its own unless the caller has one. */
     Movement earn(long customerId, long points, String source, String key, String kind, String reason, String actor) {
         requirePositive(points);
         String validSource = source(source);
         String clientKey = key(key);
+        return once(() -> earnLocked(customerId, points, validSource, clientKey, kind, reason, actor));
+    }
+
+    /**
+     * Runs a keyed operation in a transaction, once. When it is the transaction's owner and the operation's writes hit
+     * its key, written meanwhile by another transaction (the same request sent twice: the copy waited for the member's
+     * lock behind the first, whose key the lock query could not see yet), it runs the operation again in a new
+     * transaction, which sees the key and answers with the first attempt's result (or a 409 if the key was used for
+     * something else). Inside a caller's transaction the 409 is left to the caller: that transaction is spoiled.
+     */
+    private Movement once(java.util.function.Supplier<Movement> operation) {
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            return operation.get();
+        }
+        try {
+            return transaction.execute(status -> operation.get());
+        } catch (PointsLedger.KeyRaced raced) {
+            return transaction.execute(status -> operation.get());
+        }
+    }
+
+    private Movement earnLocked(long customerId, long points, String validSource, String clientKey, String kind,
+                                String reason, String actor) {
         String opKey = scoped(customerId, clientKey);
         PointsLedger.Locked m = ledger.lock(customerId, opKey, true);
         Optional<List<? extends Record>> replay = m.keySeen ? ledger.replay(m, opKey, kind) : Optional.empty();
@@ -79,7 +107,6 @@ public class Points {
      * A staff adjustment with a reason: positive points are added as a lot, negative ones taken oldest lot first
      * (409 {@code insufficient-points} when the member has fewer). 400 {@code reason-required} without a reason.
      */
-    @Transactional
     public Movement adjust(long customerId, long points, String reason, String staff, String idempotencyKey) {
         if (reason == null || reason.isBlank()) {
             throw RapportException.badRequest("reason-required", "reason", "A manual adjustment needs a reason");
@@ -93,11 +120,19 @@ public class Points {
         return spend(customerId, -points, "adjust", "adjustment", idempotencyKey, null, reason, staff);
     }
 
-    /** Spends points for a purpose (donation, partner transfer …): a locked, idempotent, all-or-nothing operation. */
+    /**
+     * Spends points for a purpose (donation, partner transfer …): a locked, idempotent, all-or-nothing operation, in a
+     * transaction of its own unless the caller has one.
+     */
     Movement spend(long customerId, long points, String kind, String source, String key, String reference,
                    String reason, String actor) {
         requirePositive(points);
         String clientKey = key(key);
+        return once(() -> spendLocked(customerId, points, kind, source, clientKey, reference, reason, actor));
+    }
+
+    private Movement spendLocked(long customerId, long points, String kind, String source, String clientKey,
+                                 String reference, String reason, String actor) {
         String opKey = scoped(customerId, clientKey);
         PointsLedger.Locked m = ledger.lock(customerId, opKey);
         Optional<List<? extends Record>> replay = m.keySeen ? ledger.replay(m, opKey, kind) : Optional.empty();

@@ -39,6 +39,7 @@ class PointsLedger {
     private final DSLContext db;
     private final Clock clock;
     private final Programme programme;
+    private volatile String lotSequence;
 
     PointsLedger(DSLContext db, Clock clock, Programme programme) {
         this.db = db;
@@ -111,8 +112,8 @@ class PointsLedger {
     Locked lock(long customerId, String key, boolean newLot) {
         org.jooq.Field<Boolean> seen = key == null ? DSL.inline(false)
                 : DSL.field(DSL.exists(DSL.selectOne().from(LEDGER).where(L_KEY.eq(key)).and(L_PART.eq(0))));
-        org.jooq.Field<Long> lotId = newLot && db.dialect().family() == org.jooq.SQLDialect.POSTGRES
-                ? DSL.field("nextval(pg_get_serial_sequence('loyalty_lot', 'id'))", Long.class)
+        org.jooq.Field<Long> lotId = newLot && postgres()
+                ? DSL.field("nextval({0}::regclass)", Long.class, DSL.inline(lotSequence()))
                 : DSL.inline(null, Long.class);
         Record row = db.select(M_CUSTOMER, M_NO, M_TIER, M_AVAILABLE, M_PENDING, M_DEBT, M_NEXT_RELEASE, M_NEXT_EXPIRY,
                         M_FIRST_ORDER, seen.as("key_seen"), lotId.as("lot_id")).from(MEMBER)
@@ -126,6 +127,20 @@ class PointsLedger {
         member.reservedLotId = row.get("lot_id", Long.class);
         maintain(member, now());
         return member;
+    }
+
+    /**
+     * The lots' identity sequence, looked up once: naming it in the lock query spares the server a catalogue search
+     * ({@code pg_get_serial_sequence}) on every earn.
+     */
+    private String lotSequence() {
+        String name = lotSequence;
+        if (name == null) {
+            name = db.select(DSL.field("pg_get_serial_sequence('loyalty_lot', 'id')", String.class)).fetchOne(0,
+                    String.class);
+            lotSequence = name;
+        }
+        return name;
     }
 
     /** Releases pending lots whose return window has passed and expires lots past their date, as of {@code now}. */
@@ -324,6 +339,10 @@ class PointsLedger {
                     + Math.max(spendable, 0) + " points available, " + points + " needed")
                     .with("available", Math.max(spendable, 0)).with("needed", points);
         }
+        if (postgres() && m.writes.isEmpty()) {
+            spendInOneStatement(m, kind, source, points, key, reference, reason, actor);
+            return;
+        }
         List<Part> parts = new ArrayList<>();
         long left = draw(m, points, null, kind, source, reference, reason, parts);
         if (left > 0) {
@@ -331,6 +350,52 @@ class PointsLedger {
         }
         append(m, key, parts, actor);
         save(m);
+    }
+
+    /**
+     * A spend on PostgreSQL in one statement, so one round trip after the lock, like an earn: the draw is computed by
+     * the server from a running sum over the member's available lots in spending order (first to expire first, then
+     * oldest), each lot drawn gets its update and its ledger part, and the member's cached figures are written. It
+     * runs under the member's lock, after {@link #maintain} (nothing is due, no write is queued), so the lots it reads
+     * are the ones {@link #draw} would have read.
+     */
+    private static final String SPEND = """
+            with lots as (
+              select id, remaining,
+                     (sum(remaining) over (order by expires_at, id rows unbounded preceding))::bigint upto
+              from loyalty_lot where customer_id = ? and state = 'available' and remaining > 0),
+            taken as (
+              select id, least(remaining, ? - (upto - remaining)) take, row_number() over (order by upto) - 1 part
+              from lots where upto - remaining < ?),
+            drawn as (
+              update loyalty_lot l set remaining = l.remaining - t.take from taken t where l.id = t.id),
+            parts as (
+              insert into loyalty_ledger (customer_id, op_key, part, kind, source, points, pending_points, debt_points,
+                                          qualifying, lot_id, reference, reason, actor, created_at)
+              select ?, ?, t.part, ?, ?, -t.take, 0, 0, false, t.id, ?, ?, ?, ?::timestamptz from taken t
+              returning points)
+            update loyalty_member set available = ?, pending = ?, debt = ? where customer_id = ?
+            returning (select coalesce(-sum(points), 0) from parts)""";
+
+    private void spendInOneStatement(Locked m, String kind, String source, long points, String key, String reference,
+                                     String reason, String actor) {
+        m.available -= points;
+        Long drawn;
+        try {
+            drawn = db.resultQuery(SPEND, m.customerId, points, points, m.customerId, key, kind, source,
+                    DSL.val(reference, String.class), DSL.val(reason, String.class), actor,
+                    now().atOffset(ZoneOffset.UTC), m.available, m.pending, m.debt, m.customerId)
+                    .fetchOne(0, Long.class);
+        } catch (DuplicateKeyException e) {
+            throw keyRaced(key);
+        }
+        if (drawn == null || drawn != points) {
+            throw new IllegalStateException("member " + m.customerId + ": lots hold less than the cached balance");
+        }
+    }
+
+    private boolean postgres() {
+        return db.dialect().family() == org.jooq.SQLDialect.POSTGRES;
     }
 
     /**
@@ -491,10 +556,26 @@ class PointsLedger {
                 db.batch(writes).execute();
             }
         } catch (DuplicateKeyException e) {
-            // the ledger's (op_key, part) is the only unique key these writes can hit
-            throw new RapportException(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency key '"
-                    + m.queuedKey + "' was already used for another member's operation")
-                    .with("idempotencyKey", String.valueOf(m.queuedKey));
+            throw keyRaced(m.queuedKey);
+        }
+    }
+
+    /**
+     * The ledger's {@code (op_key, part)} is the only unique key an operation's writes can hit: another transaction
+     * wrote the key after this one checked it. Usually that is the same request sent twice, whose second copy waited
+     * for the member's lock behind the first (the key check saw the data as of before the wait); {@code Points} then
+     * runs the operation again in a new transaction, which sees the key and answers with the replay.
+     */
+    static KeyRaced keyRaced(String key) {
+        return new KeyRaced(key);
+    }
+
+    /** A 409 {@code idempotency-key-reused} that a new transaction may answer as a replay (see {@link #keyRaced}). */
+    static final class KeyRaced extends RapportException {
+        KeyRaced(String key) {
+            super(HttpStatus.CONFLICT, "idempotency-key-reused", "Idempotency key '" + key
+                    + "' was used by another operation at the same time");
+            with("idempotencyKey", String.valueOf(key));
         }
     }
 }

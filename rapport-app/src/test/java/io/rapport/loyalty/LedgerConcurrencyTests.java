@@ -29,11 +29,14 @@ abstract class LedgerConcurrencyTests extends LoyaltyTest {
 
     static final int THREADS = 16;
     static final int OPERATIONS = 40;
+    static final int ROUNDS = 30;
 
     @Autowired
     Rewards rewards;
     @Autowired
     NightlyLoyalty nightly;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transaction;
 
     @Test
     void should_never_lose_an_update_or_double_spend_with_16_threads_on_one_member() throws Exception {
@@ -111,6 +114,71 @@ abstract class LedgerConcurrencyTests extends LoyaltyTest {
         assertThat(rewards.coupons(id)).as("one coupon per successful redemption").hasSize((int) redemptions.get());
         assertThat(redemptions.get()).isPositive();
         assertThat(refused.get() + redemptions.get()).isPositive();
+    }
+
+    @Test
+    void should_answer_a_request_sent_twice_at_once_with_the_first_result_not_a_409() throws Exception {
+        long id = member("twice");
+        points.grant(id, 1_000, "campaign", "twice-seed");
+        // two copies of one request queue for the member's lock, held meanwhile by a third transaction; when it ends,
+        // the first copy writes, and the second, whose key check ran before that write, must still see the first
+        // result. Grants and spends alternate; each round is a new key.
+        for (int round = 0; round < ROUNDS; round++) {
+            String key = "twice-" + round;
+            boolean spend = round % 2 == 1;
+            CountDownLatch locked = new CountDownLatch(1);
+            List<Future<Points.Movement>> copies = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(3)) {
+                Future<?> holder = pool.submit(() -> transaction.executeWithoutResult(status -> {
+                    db.selectOne().from(table("loyalty_member")).where(field("customer_id", Long.class).eq(id))
+                            .forUpdate().fetch();
+                    Object session = db.fetchValue(postgres() ? "select pg_backend_pid()" : "select session_id()");
+                    locked.countDown();
+                    waitUntilTwoSessionsWaitFor(session);
+                }));
+                locked.await();
+                for (int copy = 0; copy < 2; copy++) {
+                    copies.add(pool.submit(() -> spend ? points.adjust(id, -3, "sent twice", "test", key)
+                            : points.grant(id, 7, "campaign", key)));
+                }
+                holder.get();
+                Points.Movement first = copies.get(0).get();
+                Points.Movement second = copies.get(1).get();
+                assertThat(List.of(first.replayed(), second.replayed())).as("round %d", round)
+                        .containsExactlyInAnyOrder(false, true);
+                assertThat(second.points()).as("round %d", round).isEqualTo(first.points()).isEqualTo(spend ? -3 : 7);
+                assertThat(second.kind()).isEqualTo(first.kind());
+                assertThat(second.idempotencyKey()).isEqualTo(first.idempotencyKey()).isEqualTo(key);
+            }
+            Integer entries = db.selectCount().from(table("loyalty_ledger"))
+                    .where(field("op_key", String.class).eq(Points.scoped(id, key))).fetchOne(0, Integer.class);
+            assertThat(entries).as("round %d: one ledger entry", round).isEqualTo(1);
+        }
+        assertLedgerConsistent(id);
+        assertThat(points.cached(id).points()).isEqualTo(1_000 + 7 * (ROUNDS / 2) - 3 * (ROUNDS / 2));
+    }
+
+    boolean postgres() {
+        return db.dialect().family() == org.jooq.SQLDialect.POSTGRES;
+    }
+
+    /**
+     * Waits until two other sessions wait for a lock behind {@code session}: directly, or behind a session that waits
+     * for it (the second of two requests for one row lock queues behind the first).
+     */
+    void waitUntilTwoSessionsWaitFor(Object session) {
+        String sql = postgres()
+                ? "select count(*) from pg_stat_activity a where ?::int = any(pg_blocking_pids(a.pid)) or exists "
+                + "(select 1 from pg_stat_activity b where ?::int = any(pg_blocking_pids(b.pid)) "
+                + "and b.pid = any(pg_blocking_pids(a.pid)))"
+                : "select count(*) from information_schema.sessions where blocker_id is not null and ? = ?";
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
+        while (((Number) db.fetchValue(sql, session, session)).intValue() < 2) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the two copies never queued for the member's lock");
+            }
+            Thread.onSpinWait();
+        }
     }
 
     long sumOf(long id, String kind) {
