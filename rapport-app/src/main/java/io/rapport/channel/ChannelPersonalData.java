@@ -88,6 +88,10 @@ class ChannelPersonalData implements PersonalDataHolder {
 
     @Override
     public Erasure erase(long customerId) {
+        // the rows waiting or in a dispatcher's hands are locked first, in id order, as the dispatcher locks a group:
+        // two lockers in the same order wait for each other but never deadlock
+        db.select(O_ID).from(OUTBOX).where(O_CUSTOMER.eq(customerId), O_STATUS.in("PENDING", "SENDING"))
+                .orderBy(O_ID).forUpdate().fetch();
         int suppressed = db.update(OUTBOX).set(O_STATUS, "SUPPRESSED").set(O_SUPPRESSION, ERASED)
                 .setNull(O_CLAIMED_BY).setNull(O_LEASE).setNull(O_HELD)
                 .where(O_CUSTOMER.eq(customerId), O_STATUS.in("PENDING", "SENDING")).execute();

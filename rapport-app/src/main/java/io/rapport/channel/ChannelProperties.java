@@ -63,6 +63,8 @@ public record ChannelProperties(
      * @param backoff      wait after the first failed attempt; doubled after each further failure
      * @param maxBackoff   longest wait between attempts
      * @param lease        how long a claim holds; a message of a dispatcher that died is claimed again after it
+     * @param concurrency  messages of a batch sent together: locked together in one transaction, their gateway
+     *                     requests in flight at once (emails go one after the other over the batch's SMTP connection)
      */
     public record Dispatch(
             @DefaultValue("true") boolean enabled,
@@ -71,7 +73,8 @@ public record ChannelProperties(
             @DefaultValue("8") int maxAttempts,
             @DefaultValue("PT30S") Duration backoff,
             @DefaultValue("PT1H") Duration maxBackoff,
-            @DefaultValue("PT5M") Duration lease) {}
+            @DefaultValue("PT5M") Duration lease,
+            @DefaultValue("16") int concurrency) {}
 
     /** Start and end of the quiet window in the customer's own time zone (the brand's when unknown). */
     public record QuietHours(

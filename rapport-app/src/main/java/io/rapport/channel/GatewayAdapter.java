@@ -7,11 +7,17 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -24,6 +30,10 @@ import tools.jackson.databind.ObjectMapper;
  * 2xx is sent; 408, 429, 5xx, a timeout or a broken connection are retried; any other status is permanent.
  * Calls of a configured webhook endpoint ({@link WebhookCall}: recipient {@code endpoint:<name>}) post their stored
  * JSON as it is to {@code rapport.channel.webhooks.<name>}, signed the same way.
+ *
+ * <p>The dispatcher hands over a group of messages at a time ({@link #sender()}); their requests go out concurrently,
+ * one virtual thread each, so a group of {@code rapport.channel.dispatch.concurrency} messages takes about as long as
+ * its slowest request.
  */
 @Component
 class GatewayAdapter implements ChannelAdapter {
@@ -70,6 +80,46 @@ class GatewayAdapter implements ChannelAdapter {
         payload.put("template", message.template());
         payload.put("attempt", message.attempt());
         return post(gateway, json.writeValueAsString(payload), message.dedupeKey());
+    }
+
+    @Override
+    public Sender sender() {
+        return new Concurrent();
+    }
+
+    /** Sends the requests of a group at once; the group's size (the dispatcher's concurrency) bounds them. */
+    private final class Concurrent implements Sender {
+
+        private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+
+        @Override
+        public List<SendAttempt> send(List<OutboundMessage> messages) {
+            List<Future<SendAttempt>> running = new ArrayList<>(messages.size());
+            for (OutboundMessage message : messages) {
+                running.add(threads.submit(() -> SendAttempt.of(() -> GatewayAdapter.this.send(message))));
+            }
+            List<SendAttempt> attempts = new ArrayList<>(messages.size());
+            for (Future<SendAttempt> attempt : running) {
+                attempts.add(outcome(attempt));
+            }
+            return attempts;
+        }
+
+        private static SendAttempt outcome(Future<SendAttempt> attempt) {
+            try {
+                return attempt.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return SendAttempt.failed(SendFailure.transientFailure("interrupted", e));
+            } catch (ExecutionException e) {
+                return SendAttempt.failed(SendFailure.transientFailure(e.getCause().toString(), e.getCause()));
+            }
+        }
+
+        @Override
+        public void close() {
+            threads.close();
+        }
     }
 
     /** One signed POST; 2xx is sent, 408, 429, 5xx and transport failures are retried, the rest is permanent. */

@@ -8,13 +8,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Query;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.slf4j.Logger;
@@ -31,11 +34,15 @@ import org.springframework.transaction.support.TransactionTemplate;
  * Failed attempts are retried after {@code backoff * 2^(attempt-1)} (capped at {@code maxBackoff}); after
  * {@code maxAttempts}, or at once for a permanent failure, the row is dead-lettered with its reason.
  *
- * <p>Each send happens while its row is locked ({@code SELECT … FOR UPDATE}, re-read under the lock), so it cannot
- * race an erasure of the customer ({@link ChannelPersonalData}): the erasure either commits first — the row is then
- * suppressed and blanked, and nothing is sent — or waits until this send is finished and blanks it afterwards. Consent
- * is asked again under the same lock. The price: a slow gateway holds one row lock for the length of its send (up to
- * the adapter's timeout), which an erasure of that very customer waits for.
+ * <p>A claimed batch is sent in groups of {@code concurrency} rows. Each group is one transaction: its rows are
+ * locked ({@code SELECT … FOR UPDATE} in id order, re-read under the lock), consent is asked again, the messages are
+ * sent — gateway requests concurrently, emails one after the other over the SMTP connection the batch keeps open —
+ * and every outcome is written with one JDBC batch before the locks go. So a send cannot race an erasure of the
+ * customer ({@link ChannelPersonalData}): the erasure either commits first — the row is then suppressed and blanked,
+ * and nothing is sent — or waits until the group is finished and blanks it afterwards. The price: a slow gateway
+ * holds its group's row locks for the length of the slowest send (up to the adapter's timeout), which an erasure of
+ * one of those customers waits for. One message failing does not hold back the others of its group: it is retried
+ * alone, after its backoff.
  */
 @Component
 class OutboxDispatcher {
@@ -85,10 +92,8 @@ class OutboxDispatcher {
         int total = 0;
         while (true) {
             String token = instance + "-" + UUID.randomUUID().toString().substring(0, 8);
-            List<Record> claimed = claim(token);
-            for (Record row : claimed) {
-                deliver(row, token);
-            }
+            List<Long> claimed = claim(token);
+            deliver(claimed, token);
             total += claimed.size();
             if (claimed.size() < settings.dispatch().batchSize()) {
                 return total;
@@ -96,7 +101,7 @@ class OutboxDispatcher {
         }
     }
 
-    private List<Record> claim(String token) {
+    private List<Long> claim(String token) {
         return transaction.execute(status -> {
             OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
             OffsetDateTime lease = now.plus(settings.dispatch().lease());
@@ -108,84 +113,115 @@ class OutboxDispatcher {
                     ? candidates.forUpdate().skipLocked().fetch(O_ID)
                     : candidates.fetch(O_ID);
             if (ids.isEmpty()) {
-                return List.<Record>of();
+                return List.<Long>of();
             }
             // the condition is repeated: on H2 another instance may have claimed a candidate since the select
             db.update(OUTBOX).set(O_STATUS, "SENDING").set(O_CLAIMED_BY, token).set(O_LEASE, lease)
                     .set(O_ATTEMPTS, O_ATTEMPTS.plus(1)).where(O_ID.in(ids)).and(due).execute();
-            return List.copyOf(db.selectFrom(OUTBOX).where(O_CLAIMED_BY.eq(token)).and(O_STATUS.eq("SENDING"))
-                    .orderBy(O_ID).fetch());
+            return List.copyOf(db.select(O_ID).from(OUTBOX).where(O_CLAIMED_BY.eq(token))
+                    .and(O_STATUS.eq("SENDING")).orderBy(O_ID).fetch(O_ID));
         });
     }
 
-    private void deliver(Record claimed, String token) {
-        transaction.executeWithoutResult(status -> {
-            // under the row lock: an erasure that committed since the claim has suppressed and blanked the row
-            Record row = db.selectFrom(OUTBOX).where(O_ID.eq(claimed.get(O_ID))).and(O_CLAIMED_BY.eq(token))
-                    .and(O_STATUS.eq("SENDING")).forUpdate().fetchOne();
-            if (row != null) {
-                deliverLocked(row, token);
+    /**
+     * Sends a claimed batch in groups of {@code concurrency} rows, one transaction per group. Each adapter opens one
+     * sender for the whole batch (one SMTP connection), closed when the batch is done.
+     */
+    private void deliver(List<Long> claimed, String token) {
+        Map<ChannelAdapter, ChannelAdapter.Sender> senders = new IdentityHashMap<>();
+        try {
+            int group = Math.max(1, settings.dispatch().concurrency());
+            for (int from = 0; from < claimed.size(); from += group) {
+                List<Long> ids = claimed.subList(from, Math.min(claimed.size(), from + group));
+                transaction.executeWithoutResult(status -> deliverLocked(ids, token, senders));
+            }
+        } finally {
+            senders.values().forEach(ChannelAdapter.Sender::close);
+        }
+    }
+
+    private void deliverLocked(List<Long> ids, String token, Map<ChannelAdapter, ChannelAdapter.Sender> senders) {
+        // under the row locks, taken in id order as an erasure takes them (no deadlock between the two): an erasure
+        // that committed since the claim has suppressed and blanked its rows, which are then no longer ours
+        List<? extends Record> rows = db.selectFrom(OUTBOX).where(O_ID.in(ids)).and(O_CLAIMED_BY.eq(token))
+                .and(O_STATUS.eq("SENDING")).orderBy(O_ID).forUpdate().fetch();
+        List<Query> outcomes = new ArrayList<>(rows.size());
+        Map<ChannelAdapter, List<OutboundMessage>> toSend = new IdentityHashMap<>();
+        for (Record row : rows) {
+            long id = row.get(O_ID);
+            ChannelKind channel = ChannelKind.valueOf(row.get(O_CHANNEL));
+            Purpose purpose = Purpose.valueOf(row.get(O_PURPOSE));
+            Long customerId = row.get(O_CUSTOMER);
+            Optional<String> suppressed = suppression(row, channel, purpose, customerId);
+            if (suppressed.isPresent()) {
+                meters.counter("rapport.channel.suppressed", "reason", suppressed.get(), "channel", channel.wire())
+                        .increment();
+                outcomes.add(finish(id, token, values(O_STATUS, "SUPPRESSED", O_SUPPRESSION, suppressed.get())));
+                continue;
+            }
+            // decrypted only here, under the row lock, for the adapter
+            OutboundMessage message = new OutboundMessage(id, row.get(O_DEDUPE), channel, purpose,
+                    Optional.ofNullable(customerId), protection.opened(row.get(O_RECIPIENT)),
+                    Optional.ofNullable(protection.opened(row.get(O_SUBJECT))), protection.opened(row.get(O_BODY)),
+                    row.get(O_LANGUAGE), row.get(O_TEMPLATE), row.get(O_ATTEMPTS));
+            ChannelAdapter adapter = adapters.get(channel);
+            if (adapter == null) {
+                outcomes.add(outcome(message, SendAttempt.failed(
+                        SendFailure.permanent("no adapter for channel " + channel.wire())), token));
+            } else {
+                toSend.computeIfAbsent(adapter, a -> new ArrayList<>()).add(message);
+            }
+        }
+        toSend.forEach((adapter, messages) -> {
+            List<SendAttempt> attempts = senders.computeIfAbsent(adapter, ChannelAdapter::sender).send(messages);
+            for (int i = 0; i < messages.size(); i++) {
+                outcomes.add(outcome(messages.get(i), attempts.get(i), token));
             }
         });
+        if (!outcomes.isEmpty()) {
+            db.batch(outcomes).execute();
+        }
     }
 
-    private void deliverLocked(Record row, String token) {
-        long id = row.get(O_ID);
-        ChannelKind channel = ChannelKind.valueOf(row.get(O_CHANNEL));
-        Purpose purpose = Purpose.valueOf(row.get(O_PURPOSE));
-        Long customerId = row.get(O_CUSTOMER);
-        int attempt = row.get(O_ATTEMPTS);
-        // consent can be withdrawn while a message waits (quiet hours, retries): ask again right before sending
+    /**
+     * Why the row is not sent after all: consent, which can be withdrawn while a message waits (quiet hours,
+     * retries), is asked again right before sending; a row without address (blanked) goes nowhere.
+     */
+    private Optional<String> suppression(Record row, ChannelKind channel, Purpose purpose, Long customerId) {
         if (customerId != null) {
             Optional<String> consent = row.get(O_CONSENT_CHANNEL) != null
                     ? guards.consent(customerId, io.rapport.privacy.ContactChannel.valueOf(row.get(O_CONSENT_CHANNEL)),
                             purpose)
                     : guards.consent(customerId, channel, purpose);
             if (consent.isPresent()) {
-                meters.counter("rapport.channel.suppressed", "reason", consent.get(), "channel", channel.wire())
-                        .increment();
-                finish(id, token, values(O_STATUS, "SUPPRESSED", O_SUPPRESSION, consent.get()));
-                return;
+                return consent;
             }
         }
-        if (row.get(O_RECIPIENT) == null) {
-            meters.counter("rapport.channel.suppressed", "reason", "no-address", "channel", channel.wire()).increment();
-            finish(id, token, values(O_STATUS, "SUPPRESSED", O_SUPPRESSION, "no-address"));
-            return;
+        return row.get(O_RECIPIENT) == null ? Optional.of("no-address") : Optional.empty();
+    }
+
+    /** The update that records one attempt: sent, retried after the backoff, or dead. */
+    private Query outcome(OutboundMessage message, SendAttempt attempt, String token) {
+        long id = message.outboxId();
+        String channel = message.channel().wire();
+        int attempts = message.attempt();
+        if (attempt.failure().isEmpty()) {
+            meters.counter("rapport.channel.sent", "channel", channel).increment();
+            return finish(id, token, values(O_STATUS, "SENT", O_SENT, now(), O_PROVIDER_ID,
+                    attempt.providerId().orElse(null), O_LAST_ERROR, null));
         }
-        ChannelAdapter adapter = adapters.get(channel);
-        // decrypted only here, under the row lock, for the adapter
-        OutboundMessage message = new OutboundMessage(id, row.get(O_DEDUPE), channel, purpose,
-                Optional.ofNullable(customerId), protection.opened(row.get(O_RECIPIENT)),
-                Optional.ofNullable(protection.opened(row.get(O_SUBJECT))), protection.opened(row.get(O_BODY)),
-                row.get(O_LANGUAGE), row.get(O_TEMPLATE), attempt);
-        try {
-            if (adapter == null) {
-                throw SendFailure.permanent("no adapter for channel " + channel.wire());
-            }
-            Optional<String> providerId = adapter.send(message);
-            meters.counter("rapport.channel.sent", "channel", channel.wire()).increment();
-            finish(id, token, values(O_STATUS, "SENT", O_SENT, now(), O_PROVIDER_ID, providerId.orElse(null),
-                    O_LAST_ERROR, null));
-        } catch (SendFailure failure) {
-            String error = truncate(failure.getMessage());
-            if (failure.permanent() || attempt >= settings.dispatch().maxAttempts()) {
-                String reason = failure.permanent() ? "refused: " + error
-                        : "gave up after " + attempt + " attempts: " + error;
-                meters.counter("rapport.channel.dead", "channel", channel.wire()).increment();
-                log.warn("Message {} dead-lettered: {}", id, reason);
-                finish(id, token, values(O_STATUS, "DEAD", O_LAST_ERROR, error, O_DEAD_REASON, truncate(reason)));
-            } else {
-                Duration wait = backoff(attempt);
-                meters.counter("rapport.channel.retried", "channel", channel.wire()).increment();
-                finish(id, token, values(O_STATUS, "PENDING", O_LAST_ERROR, error,
-                        O_NEXT, clock.instant().plus(wait).atOffset(ZoneOffset.UTC)));
-            }
-        } catch (RuntimeException unexpected) {
-            String error = truncate(unexpected.toString());
-            finish(id, token, values(O_STATUS, "PENDING", O_LAST_ERROR, error,
-                    O_NEXT, clock.instant().plus(backoff(attempt)).atOffset(ZoneOffset.UTC)));
+        SendFailure failure = attempt.failure().get();
+        String error = truncate(failure.getMessage());
+        if (failure.permanent() || attempts >= settings.dispatch().maxAttempts()) {
+            String reason = failure.permanent() ? "refused: " + error
+                    : "gave up after " + attempts + " attempts: " + error;
+            meters.counter("rapport.channel.dead", "channel", channel).increment();
+            log.warn("Message {} dead-lettered: {}", id, reason);
+            return finish(id, token, values(O_STATUS, "DEAD", O_LAST_ERROR, error, O_DEAD_REASON, truncate(reason)));
         }
+        meters.counter("rapport.channel.retried", "channel", channel).increment();
+        return finish(id, token, values(O_STATUS, "PENDING", O_LAST_ERROR, error,
+                O_NEXT, clock.instant().plus(backoff(attempts)).atOffset(ZoneOffset.UTC)));
     }
 
     /** {@code backoff * 2^(attempt-1)}, at most {@code maxBackoff}. */
@@ -200,11 +236,11 @@ class OutboxDispatcher {
     }
 
     /** Writes the outcome only if this dispatcher still holds the claim (a lease taken over is left alone). */
-    private void finish(long id, String token, Map<org.jooq.Field<?>, Object> outcome) {
+    private Query finish(long id, String token, Map<org.jooq.Field<?>, Object> outcome) {
         Map<org.jooq.Field<?>, Object> values = new java.util.LinkedHashMap<>(outcome);
         values.put(O_CLAIMED_BY, null);
         values.put(O_LEASE, null);
-        db.update(OUTBOX).set(values).where(O_ID.eq(id)).and(O_CLAIMED_BY.eq(token)).execute();
+        return db.update(OUTBOX).set(values).where(O_ID.eq(id)).and(O_CLAIMED_BY.eq(token));
     }
 
     private static Map<org.jooq.Field<?>, Object> values(Object... pairs) {

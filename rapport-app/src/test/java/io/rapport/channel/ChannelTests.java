@@ -532,6 +532,66 @@ abstract class ChannelTests extends ServerTest {
         assertThat(gateway.delivered().stream().map(r -> r.header("Idempotency-Key")).distinct()).hasSize(40);
     }
 
+    @Test
+    void should_send_the_rest_of_a_batch_when_one_message_fails_and_retry_only_that_one_once_after_its_backoff() {
+        List<Long> ids = customers(6, "Asia/Shanghai");
+        template(source + "-part", "sms", "service", List.of("i"), "消息 {{i}}", "Message {{i}}");
+        for (int i = 0; i < ids.size(); i++) {
+            send("part-" + i, ids.get(i), source + "-part", Map.of("i", Integer.toString(i)));
+        }
+        gateway.failOnce(phone(3), 503);
+        assertThat(outbox.dispatchDue()).isEqualTo(6);
+        assertThat(gateway.received()).hasSize(6);
+        assertThat(deliveredKeys()).hasSize(5).doesNotContain(source + "-part-3");
+        Outbox.Entry failed = outbox.get(outbox.find(source + "-part-3").orElseThrow().outboxId());
+        assertThat(failed.status()).isEqualTo("PENDING");
+        assertThat(failed.attempts()).isEqualTo(1);
+        assertThat(failed.lastError()).contains("503");
+        assertThat(outbox.dispatchDue()).as("its backoff is not over").isZero();
+
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(outbox.dispatchDue()).as("only the failed one again").isEqualTo(1);
+        clock.advance(Duration.ofHours(2));
+        assertThat(outbox.dispatchDue()).isZero();
+        assertThat(deliveredKeys()).as("each message delivered exactly once").hasSize(6).doesNotHaveDuplicates();
+        for (int i = 0; i < ids.size(); i++) {
+            Outbox.Entry entry = outbox.get(outbox.find(source + "-part-" + i).orElseThrow().outboxId());
+            assertThat(entry.status()).as("message " + i).isEqualTo("SENT");
+            assertThat(entry.attempts()).as("message " + i).isEqualTo(i == 3 ? 2 : 1);
+        }
+    }
+
+    @Test
+    void should_send_the_other_emails_of_a_batch_once_and_dead_letter_an_invalid_address_alone()
+            throws Exception {
+        List<Long> ids = customers(5, "Asia/Shanghai");
+        template(source + "-conn", "email", "service", List.of("i"), "第 {{i}} 封", "Mail {{i}}");
+        for (int i = 0; i < ids.size(); i++) {
+            send("conn-" + i, ids.get(i), source + "-conn", Map.of("i", Integer.toString(i)));
+        }
+        // an address no SMTP server can take, as if the profile had been changed after the message was queued
+        long bad = outbox.find(source + "-conn-2").orElseThrow().outboxId();
+        db.update(DSL.table("channel_outbox")).set(DSL.field("recipient", String.class),
+                protection.sealed("not an address@@example.com")).where(DSL.field("id").eq(bad)).execute();
+        assertThat(outbox.dispatchDue()).isEqualTo(5);
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(mailTo(email(i))).as("customer " + i).hasSize(i == 2 ? 0 : 1);
+        }
+        Outbox.Entry dead = outbox.get(bad);
+        assertThat(dead.status()).isEqualTo("DEAD");
+        assertThat(dead.deadReason()).startsWith("refused: invalid address");
+        clock.advance(Duration.ofHours(2));
+        assertThat(outbox.dispatchDue()).isZero();
+        for (int i = 0; i < ids.size(); i++) {
+            assertThat(mailTo(email(i))).as("customer " + i + ", later").hasSize(i == 2 ? 0 : 1);
+        }
+    }
+
+    List<String> deliveredKeys() {
+        return gateway.delivered().stream().map(r -> r.header("Idempotency-Key"))
+                .filter(k -> k.startsWith(source + "-")).toList();
+    }
+
     /** Erases a customer through the data-subject request API (create, verify, complete); returns when committed. */
     void erase(long customerId) {
         long request = admin().postJson("/api/v1/privacy/requests", Map.of("customerId", customerId,
@@ -583,9 +643,11 @@ abstract class ChannelTests extends ServerTest {
             send("race-" + i, customer, source + "-race", Map.of("i", Integer.toString(i)));
         }
         gateway.stall(120); // each send takes a while: the erasure lands while the batch is being sent
+        // groups of two: fifteen of them one after the other, so the batch lasts longer than the erasure's requests
+        OutboxDispatcher twoAtATime = anotherDispatcher(100, 2);
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
-            Future<Integer> dispatching = pool.submit(() -> outbox.dispatchDue());
+            Future<Integer> dispatching = pool.submit(twoAtATime::dispatchDue);
             while (gateway.received().isEmpty() && !dispatching.isDone()) {
                 Thread.sleep(10);
             }
@@ -683,11 +745,17 @@ abstract class ChannelTests extends ServerTest {
 
     /** A second dispatcher "instance" over the same database, claiming five messages at a time. */
     OutboxDispatcher smallBatchDispatcher() {
+        return anotherDispatcher(5, settings.dispatch().concurrency());
+    }
+
+    /** Another dispatcher "instance" over the same database, claiming and sending groups of the given sizes. */
+    OutboxDispatcher anotherDispatcher(int batchSize, int concurrency) {
         var d = settings.dispatch();
         var small = new ChannelProperties(settings.from(),
                 settings.defaultLanguage(), settings.dedupeWindow(),
-                new ChannelProperties.Dispatch(true, d.interval(), 5, d.maxAttempts(), d.backoff(), d.maxBackoff(),
-                        d.lease()), settings.quietHours(), settings.caps(), settings.gateways());
+                new ChannelProperties.Dispatch(true, d.interval(), batchSize, d.maxAttempts(), d.backoff(),
+                        d.maxBackoff(), d.lease(), concurrency), settings.quietHours(), settings.caps(),
+                settings.gateways());
         return new OutboxDispatcher(db, clock,
                 new org.springframework.transaction.support.TransactionTemplate(transactionManager), small,
                 guards, new io.micrometer.core.instrument.simple.SimpleMeterRegistry(), adapters, protection);

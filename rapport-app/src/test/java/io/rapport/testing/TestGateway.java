@@ -28,6 +28,7 @@ public final class TestGateway implements AutoCloseable {
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
     private volatile long delayMillis;
+    private final Map<String, Integer> failOnce = new java.util.concurrent.ConcurrentHashMap<>();
 
     private TestGateway(HttpServer server) {
         this.server = server;
@@ -42,7 +43,7 @@ public final class TestGateway implements AutoCloseable {
                 try (InputStream in = exchange.getRequestBody()) {
                     body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 }
-                int answer = gateway.status;
+                int answer = gateway.answerFor(body);
                 long delay = gateway.delayMillis;
                 if (delay > 0) {
                     try {
@@ -80,6 +81,24 @@ public final class TestGateway implements AutoCloseable {
     public void answer(int status) {
         this.status = status;
         this.delayMillis = 0;
+        this.failOnce.clear();
+    }
+
+    /** Answers {@code status} to the first request whose body contains {@code fragment}, once; the others as set. */
+    public void failOnce(String fragment, int status) {
+        failOnce.put(fragment, status);
+    }
+
+    private int answerFor(String body) {
+        for (String fragment : failOnce.keySet()) {
+            if (body.contains(fragment)) {
+                Integer once = failOnce.remove(fragment);
+                if (once != null) {
+                    return once;
+                }
+            }
+        }
+        return status;
     }
 
     /** Answers only after the delay (longer than the client's timeout: the client gives up first). */
