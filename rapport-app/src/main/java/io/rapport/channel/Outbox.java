@@ -272,7 +272,7 @@ public class Outbox {
             }
         }
         Map<String, SendOutcome> written = insert(toInsert.stream().filter(i -> decided.get(requests.get(i)
-                .dedupeKey()) == i).map(i -> rows[i]).toList());
+                .dedupeKey()).equals(i)).map(i -> rows[i]).toList());
         for (int i : toInsert) {
             SendOutcome outcome = written.get(requests.get(i).dedupeKey());
             result[i] = Queued.of(decided.get(requests.get(i).dedupeKey()) == i ? outcome
