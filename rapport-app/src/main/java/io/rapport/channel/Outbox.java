@@ -14,10 +14,14 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -85,62 +89,230 @@ public class Outbox {
      */
     @Transactional(noRollbackFor = RapportException.class)
     public SendOutcome enqueue(SendRequest request) {
-        if (request.dedupeKey() == null || request.dedupeKey().isBlank() || request.dedupeKey().length() > 200) {
-            throw RapportException.badRequest("invalid-send", "dedupeKey", "A dedupe key of 1-200 characters is needed");
+        Queued queued = enqueueAll(List.of(request)).getFirst();
+        if (queued.refused().isPresent()) {
+            throw queued.refused().get();
         }
-        Optional<SendOutcome> existing = find(request.dedupeKey());
-        if (existing.isPresent()) {
-            return existing.get();
+        return queued.outcome().orElseThrow();
+    }
+
+    /** What became of one request of {@link #enqueueAll}: its outcome, or the refusal {@link #enqueue} throws. */
+    public record Queued(Optional<SendOutcome> outcome, Optional<RapportException> refused) {
+
+        static Queued of(SendOutcome outcome) {
+            return new Queued(Optional.of(outcome), Optional.empty());
         }
-        MessageTemplates.Template template = templates.find(request.template())
-                .orElseThrow(() -> MessageTemplates.unknownTemplate(request.template()));
+
+        static Queued refusal(RapportException refused) {
+            return new Queued(Optional.empty(), Optional.of(refused));
+        }
+    }
+
+    /**
+     * Queues many messages as {@link #enqueue} would one after the other, in order, with the same guards and
+     * outcomes — a refusal is returned for its request and writes nothing — but per chunk of {@value #CHUNK}: the
+     * existing dedupe keys, templates, contacts, consents, recent content hashes and the messages the caps count are
+     * read once per chunk, and the rows are written with one statement on PostgreSQL. Messages of the same chunk to
+     * the same customer count for each other's caps and duplicates as they would one by one.
+     */
+    @Transactional(noRollbackFor = RapportException.class)
+    public List<Queued> enqueueAll(List<SendRequest> requests) {
+        List<Queued> result = new ArrayList<>(requests.size());
+        for (int from = 0; from < requests.size(); from += CHUNK) {
+            result.addAll(chunk(requests.subList(from, Math.min(requests.size(), from + CHUNK))));
+        }
+        return result;
+    }
+
+    static final int CHUNK = 500;
+
+    private List<Queued> chunk(List<SendRequest> requests) {
         Instant now = clock.instant();
-        ChannelKind channel = template.channel();
-        Purpose purpose = template.purpose();
-        Optional<CustomerContacts.Contact> contact = contacts.find(request.customerId());
-        if (contact.isEmpty()) {
-            throw RapportException.badRequest("unknown-customer", "customerId",
-                    "Customer " + request.customerId() + " does not exist");
+        int n = requests.size();
+        Queued[] result = new Queued[n];
+        Row[] rows = new Row[n];
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String key = requests.get(i).dedupeKey();
+            if (key == null || key.isBlank() || key.length() > 200) {
+                result[i] = Queued.refusal(RapportException.badRequest("invalid-send", "dedupeKey",
+                        "A dedupe key of 1-200 characters is needed"));
+            } else {
+                keys.add(key);
+            }
         }
-        long customerId = contact.get().customerId();
-        Map<String, String> builtIn = MessageTemplates.customerVariables(contact.get(), false);
-        builtIn.put("unsubscribe_url", unsubscribeLinks.link(customerId, purpose, channel.contactChannel()).url());
-        MessageTemplates.Rendered rendered = templates.render(template,
-                request.language().or(() -> contact.get().language()), request.variables(), builtIn);
-        String body = rendered.body();
-        if (channel == ChannelKind.EMAIL && purpose == Purpose.MARKETING
-                && !body.contains(builtIn.get("unsubscribe_url"))) {
-            body = body + "\n\n--\n" + ("zh-CN".equals(rendered.language()) ? "退订: " : "Unsubscribe: ")
-                    + builtIn.get("unsubscribe_url");
+        Map<String, SendOutcome> known = find(keys);
+        Map<String, Optional<MessageTemplates.Template>> templateOf = new HashMap<>();
+        Map<Long, CustomerContacts.Contact> contactOf = contacts.findAll(requests.stream()
+                .filter(r -> !known.containsKey(r.dedupeKey())).map(SendRequest::customerId).distinct().toList());
+        Map<Integer, String> unsubscribe = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            SendRequest request = requests.get(i);
+            if (result[i] != null || known.containsKey(request.dedupeKey())) {
+                continue;
+            }
+            try {
+                MessageTemplates.Template template = templateOf.computeIfAbsent(request.template(), templates::find)
+                        .orElseThrow(() -> MessageTemplates.unknownTemplate(request.template()));
+                CustomerContacts.Contact contact = contactOf.get(request.customerId());
+                if (contact == null) {
+                    throw RapportException.badRequest("unknown-customer", "customerId",
+                            "Customer " + request.customerId() + " does not exist");
+                }
+                ChannelKind channel = template.channel();
+                Purpose purpose = template.purpose();
+                Map<String, String> builtIn = MessageTemplates.customerVariables(contact, false);
+                String link = unsubscribeLinks.link(contact.customerId(), purpose, channel.contactChannel()).url();
+                builtIn.put("unsubscribe_url", link);
+                MessageTemplates.Rendered rendered = templates.render(template,
+                        request.language().or(contact::language), request.variables(), builtIn);
+                String body = rendered.body();
+                if (channel == ChannelKind.EMAIL && purpose == Purpose.MARKETING && !body.contains(link)) {
+                    body = body + "\n\n--\n" + ("zh-CN".equals(rendered.language()) ? "退订: " : "Unsubscribe: ")
+                            + link;
+                }
+                rows[i] = new Row(request, contact.customerId(), channel, purpose, rendered.language(),
+                        recipient(channel, contact).orElse(null), rendered.subject().orElse(null), body, now);
+                rows[i].zone = contact.timeZone().orElse(rapport.timeZone());
+                unsubscribe.put(i, link);
+            } catch (RapportException refused) {
+                result[i] = Queued.refusal(refused);
+            }
         }
-        Row row = new Row(request, customerId, channel, purpose, rendered.language(),
-                recipient(channel, contact.get()).orElse(null), rendered.subject().orElse(null), body, now);
-        if (row.recipient == null) {
-            return suppress(row, "no-address");
+        // what the guards read, once for the chunk: consents, recent content hashes, messages the caps count
+        Map<String, Map<Long, Optional<String>>> consents = new HashMap<>();
+        Map<Integer, List<String>> hashes = new HashMap<>();
+        Map<Long, List<Planned>> capped = new HashMap<>();
+        Instant capFrom = null;
+        Instant capTo = null;
+        for (int i = 0; i < n; i++) {
+            Row row = rows[i];
+            if (row == null || row.recipient == null) {
+                continue;
+            }
+            consents.computeIfAbsent(row.channel.name() + "|" + row.purpose.name(), k -> new HashMap<>())
+                    .put(row.customerId, Optional.empty());
+            // the unsubscribe link carries its own expiry, so it is left out: the same content later is a duplicate
+            String content = row.channel.name() + "\n" + row.recipient + "\n" + row.subject + "\n"
+                    + row.body.replace(unsubscribe.get(i), "[unsubscribe_url]");
+            row.hash = protection.contentHash(content);
+            hashes.put(i, protection.contentHashes(content));
+            row.plannedAt = guards.releaseTime(now, row.zone, row.channel, row.purpose);
+            if (row.purpose == Purpose.MARKETING && row.channel != ChannelKind.WEBHOOK) {
+                capped.put(row.customerId, new ArrayList<>());
+                Instant[] window = SendGuards.capWindow(row.plannedAt, row.zone);
+                capFrom = capFrom == null || window[0].isBefore(capFrom) ? window[0] : capFrom;
+                capTo = capTo == null || window[1].isAfter(capTo) ? window[1] : capTo;
+            }
         }
-        Optional<String> consent = guards.consent(customerId, channel, purpose);
-        if (consent.isPresent()) {
-            return suppress(row, consent.get());
+        consents.forEach((channelAndPurpose, decisions) -> {
+            String[] parts = channelAndPurpose.split("\\|");
+            decisions.putAll(guards.consent(decisions.keySet(), ChannelKind.valueOf(parts[0]),
+                    Purpose.valueOf(parts[1])));
+        });
+        Set<String> recent = recentContent(rows, hashes, now);
+        if (!capped.isEmpty()) {
+            for (List<Long> ids : partition(capped.keySet())) {
+                db.select(O_CUSTOMER, O_CHANNEL, O_PLANNED).from(OUTBOX).where(O_CUSTOMER.in(ids))
+                        .and(O_STATUS.in(SendGuards.LIVE)).and(O_PURPOSE.eq(Purpose.MARKETING.name()))
+                        .and(O_PLANNED.ge(capFrom.atOffset(ZoneOffset.UTC)))
+                        .and(O_PLANNED.lt(capTo.atOffset(ZoneOffset.UTC)))
+                        .forEach(r -> capped.get(r.get(O_CUSTOMER)).add(new Planned(r.get(O_CHANNEL),
+                                r.get(O_PLANNED).toInstant())));
+            }
         }
-        // the unsubscribe link carries its own expiry, so it is left out: the same content a minute later is a duplicate
-        String content = channel.name() + "\n" + row.recipient + "\n" + row.subject + "\n"
-                + row.body.replace(builtIn.get("unsubscribe_url"), "[unsubscribe_url]");
-        row.hash = protection.contentHash(content);
-        boolean duplicate = db.fetchExists(OUTBOX, O_CUSTOMER.eq(customerId).and(O_HASH.in(protection.contentHashes(content)))
-                .and(O_STATUS.in(SendGuards.LIVE))
-                .and(O_PLANNED.gt(now.minus(settings.dedupeWindow()).atOffset(ZoneOffset.UTC))));
-        if (duplicate) {
-            return suppress(row, "duplicate");
+        // the guards in order, as one by one: what a message of the chunk queues counts for the ones after it
+        Map<String, Integer> decided = new HashMap<>();
+        List<Integer> toInsert = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SendRequest request = requests.get(i);
+            if (result[i] != null) {
+                continue;
+            }
+            if (known.containsKey(request.dedupeKey())) {
+                result[i] = Queued.of(known.get(request.dedupeKey()));
+                continue;
+            }
+            if (decided.containsKey(request.dedupeKey())) {
+                toInsert.add(i); // the same key twice: the second is the first's replay (filled in below)
+                continue;
+            }
+            Row row = rows[i];
+            decided.put(request.dedupeKey(), i);
+            toInsert.add(i);
+            if (row.recipient == null) {
+                suppress(row, "no-address");
+                continue;
+            }
+            Optional<String> consent = consents.get(row.channel.name() + "|" + row.purpose.name())
+                    .get(row.customerId);
+            if (consent.isPresent()) {
+                row.hash = null; // one by one, a refused consent is decided before the content is hashed
+                suppress(row, consent.get());
+                continue;
+            }
+            if (hashes.get(i).stream().anyMatch(h -> recent.contains(row.customerId + "|" + h))) {
+                suppress(row, "duplicate");
+                continue;
+            }
+            List<Planned> planned = capped.getOrDefault(row.customerId, List.of());
+            Optional<String> cap = guards.cap(row.channel, row.purpose, row.plannedAt, row.zone, (on, from, to) ->
+                    (int) planned.stream().filter(p -> on.map(c -> c.name().equals(p.channel())).orElse(true)
+                            && !p.at().isBefore(from) && p.at().isBefore(to)).count());
+            if (cap.isPresent()) {
+                suppress(row, cap.get());
+                continue;
+            }
+            row.status = "PENDING";
+            row.held = row.plannedAt.isAfter(now) ? "quiet-hours" : null;
+            recent.add(row.customerId + "|" + row.hash);
+            if (row.purpose == Purpose.MARKETING) {
+                capped.computeIfAbsent(row.customerId, c -> new ArrayList<>())
+                        .add(new Planned(row.channel.name(), row.plannedAt));
+            }
         }
-        ZoneId zone = contact.get().timeZone().orElse(rapport.timeZone());
-        Instant release = guards.releaseTime(now, zone, channel, purpose);
-        Optional<String> cap = guards.cap(customerId, channel, purpose, release, zone);
-        if (cap.isPresent()) {
-            return suppress(row, cap.get());
+        Map<String, SendOutcome> written = insert(toInsert.stream().filter(i -> decided.get(requests.get(i)
+                .dedupeKey()).equals(i)).map(i -> rows[i]).toList());
+        for (int i : toInsert) {
+            SendOutcome outcome = written.get(requests.get(i).dedupeKey());
+            result[i] = Queued.of(decided.get(requests.get(i).dedupeKey()) == i ? outcome
+                    : new SendOutcome(outcome.outboxId(), outcome.status(), outcome.reason(), outcome.heldReason(),
+                    outcome.plannedAt(), true));
         }
-        row.plannedAt = release;
-        row.held = release.isAfter(now) ? "quiet-hours" : null;
-        return insert(row, "PENDING", null);
+        return List.of(result);
+    }
+
+    /** A live marketing message of a customer: what the caps count. */
+    private record Planned(String channel, Instant at) {}
+
+    /** Customer and content hash ({@code id|hash}) of the live messages within the duplicate window, one query. */
+    private Set<String> recentContent(Row[] rows, Map<Integer, List<String>> hashes, Instant now) {
+        Set<String> recent = new HashSet<>();
+        Set<Long> customers = new HashSet<>();
+        Set<String> wanted = new HashSet<>();
+        hashes.forEach((i, h) -> {
+            customers.add(rows[i].customerId);
+            wanted.addAll(h);
+        });
+        if (customers.isEmpty()) {
+            return recent;
+        }
+        for (List<Long> ids : partition(customers)) {
+            db.select(O_CUSTOMER, O_HASH).from(OUTBOX).where(O_CUSTOMER.in(ids)).and(O_HASH.in(wanted))
+                    .and(O_STATUS.in(SendGuards.LIVE))
+                    .and(O_PLANNED.gt(now.minus(settings.dedupeWindow()).atOffset(ZoneOffset.UTC)))
+                    .forEach(r -> recent.add(r.get(O_CUSTOMER) + "|" + r.get(O_HASH)));
+        }
+        return recent;
+    }
+
+    private static <T> List<List<T>> partition(java.util.Collection<T> values) {
+        List<T> all = List.copyOf(values);
+        List<List<T>> parts = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += 1000) {
+            parts.add(all.subList(from, Math.min(all.size(), from + 1000)));
+        }
+        return parts;
     }
 
     /**
@@ -183,10 +355,11 @@ public class Outbox {
             Optional<String> refused = guards.consent(contact.customerId(), call.consentChannel().get(),
                     call.purpose());
             if (refused.isPresent()) {
-                return suppress(row, refused.get());
+                return suppressed(row, refused.get());
             }
         }
-        return insert(row, "PENDING", null);
+        row.status = "PENDING";
+        return insert(List.of(row)).get(call.dedupeKey());
     }
 
     /** Delivers what is due now on this instance (the background dispatcher does the same every interval). */
@@ -195,10 +368,19 @@ public class Outbox {
     }
 
     public Optional<SendOutcome> find(String dedupeKey) {
-        return db.select(O_ID, O_STATUS, O_SUPPRESSION, O_HELD, O_PLANNED).from(OUTBOX).where(O_DEDUPE.eq(dedupeKey))
-                .fetchOptional(r -> new SendOutcome(r.get(O_ID), r.get(O_STATUS),
-                        Optional.ofNullable(r.get(O_SUPPRESSION)), Optional.ofNullable(r.get(O_HELD)),
-                        r.get(O_PLANNED).toInstant(), true));
+        return Optional.ofNullable(find(List.of(dedupeKey)).get(dedupeKey));
+    }
+
+    /** The rows of these dedupe keys that exist, as replayed outcomes. */
+    private Map<String, SendOutcome> find(List<String> dedupeKeys) {
+        Map<String, SendOutcome> found = new HashMap<>();
+        for (List<String> keys : partition(dedupeKeys)) {
+            db.select(O_ID, O_DEDUPE, O_STATUS, O_SUPPRESSION, O_HELD, O_PLANNED).from(OUTBOX).where(O_DEDUPE.in(keys))
+                    .forEach(r -> found.put(r.get(O_DEDUPE), new SendOutcome(r.get(O_ID), r.get(O_STATUS),
+                            Optional.ofNullable(r.get(O_SUPPRESSION)), Optional.ofNullable(r.get(O_HELD)),
+                            r.get(O_PLANNED).toInstant(), true)));
+        }
+        return found;
     }
 
     public Entry get(long id) {
@@ -261,28 +443,66 @@ public class Outbox {
         };
     }
 
-    private SendOutcome suppress(Row row, String reason) {
+    private void suppress(Row row, String reason) {
         meters.counter("rapport.channel.suppressed", "reason", reason, "channel", row.channel.wire()).increment();
         row.plannedAt = row.now;
-        return insert(row, "SUPPRESSED", reason);
+        row.status = "SUPPRESSED";
+        row.reason = reason;
+        row.held = null;
     }
 
-    private SendOutcome insert(Row row, String status, String reason) {
-        OffsetDateTime now = row.now.atOffset(ZoneOffset.UTC);
-        int inserted = db.insertInto(OUTBOX)
-                .set(O_DEDUPE, row.request.dedupeKey()).set(O_CUSTOMER, row.customerId)
-                .set(O_CHANNEL, row.channel.name()).set(O_PURPOSE, row.purpose.name())
-                .set(O_TEMPLATE, row.request.template()).set(O_LANGUAGE, row.language)
-                .set(O_RECIPIENT, protection.sealed(row.recipient)).set(O_SUBJECT, protection.sealed(row.subject))
-                .set(O_BODY, "SUPPRESSED".equals(status) ? null : protection.sealed(row.body))
-                .set(O_HASH, row.hash).set(O_ORIGIN, row.request.origin()).set(O_CONSENT_CHANNEL, row.consentChannel)
-                .set(O_STATUS, status).set(O_SUPPRESSION, reason).set(O_HELD, row.held)
-                .set(O_PLANNED, row.plannedAt.atOffset(ZoneOffset.UTC)).set(O_ATTEMPTS, 0)
-                .set(O_NEXT, row.plannedAt.atOffset(ZoneOffset.UTC)).set(O_CREATED, now)
-                .onConflict(O_DEDUPE).doNothing().execute();
-        SendOutcome outcome = find(row.request.dedupeKey()).orElseThrow();
-        return inserted == 1 ? new SendOutcome(outcome.outboxId(), outcome.status(), outcome.reason(),
-                outcome.heldReason(), outcome.plannedAt(), false) : outcome;
+    private SendOutcome suppressed(Row row, String reason) {
+        suppress(row, reason);
+        return insert(List.of(row)).get(row.request.dedupeKey());
+    }
+
+    /**
+     * Writes the rows (unless their dedupe key exists meanwhile) and returns each key's outcome: {@code replayed}
+     * when another transaction wrote it first. One multi-row statement on PostgreSQL; one per row on H2, whose
+     * emulation of {@code ON CONFLICT} (a {@code MERGE}) reports no keys.
+     */
+    private Map<String, SendOutcome> insert(List<Row> rows) {
+        Map<String, SendOutcome> outcomes = new HashMap<>();
+        if (rows.isEmpty()) {
+            return outcomes;
+        }
+        boolean postgres = db.dialect().family() == org.jooq.SQLDialect.POSTGRES;
+        for (int from = 0; from < rows.size(); from += CHUNK) {
+            List<Row> part = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+            var insert = db.insertInto(OUTBOX, O_DEDUPE, O_CUSTOMER, O_CHANNEL, O_PURPOSE, O_TEMPLATE, O_LANGUAGE,
+                    O_RECIPIENT, O_SUBJECT, O_BODY, O_HASH, O_ORIGIN, O_CONSENT_CHANNEL, O_STATUS, O_SUPPRESSION,
+                    O_HELD, O_PLANNED, O_ATTEMPTS, O_NEXT, O_CREATED);
+            Set<String> inserted = new HashSet<>();
+            if (postgres) {
+                for (Row row : part) {
+                    insert = insert.values(values(row));
+                }
+                insert.onConflict(O_DEDUPE).doNothing().returningResult(O_DEDUPE).fetch()
+                        .forEach(r -> inserted.add(r.value1()));
+            } else {
+                for (Row row : part) {
+                    if (db.insertInto(OUTBOX, O_DEDUPE, O_CUSTOMER, O_CHANNEL, O_PURPOSE, O_TEMPLATE, O_LANGUAGE,
+                                    O_RECIPIENT, O_SUBJECT, O_BODY, O_HASH, O_ORIGIN, O_CONSENT_CHANNEL, O_STATUS,
+                                    O_SUPPRESSION, O_HELD, O_PLANNED, O_ATTEMPTS, O_NEXT, O_CREATED).values(values(row))
+                            .onConflict(O_DEDUPE).doNothing().execute() == 1) {
+                        inserted.add(row.request.dedupeKey());
+                    }
+                }
+            }
+            find(part.stream().map(r -> r.request.dedupeKey()).toList()).forEach((key, outcome) ->
+                    outcomes.put(key, inserted.contains(key) ? new SendOutcome(outcome.outboxId(), outcome.status(),
+                            outcome.reason(), outcome.heldReason(), outcome.plannedAt(), false) : outcome));
+        }
+        return outcomes;
+    }
+
+    private java.util.Collection<?> values(Row row) {
+        OffsetDateTime planned = row.plannedAt.atOffset(ZoneOffset.UTC);
+        return java.util.Arrays.asList(row.request.dedupeKey(), row.customerId, row.channel.name(),
+                row.purpose.name(), row.request.template(), row.language, protection.sealed(row.recipient),
+                protection.sealed(row.subject), "SUPPRESSED".equals(row.status) ? null : protection.sealed(row.body),
+                row.hash, row.request.origin(), row.consentChannel, row.status, row.reason, row.held, planned, 0,
+                planned, row.now.atOffset(ZoneOffset.UTC));
     }
 
     private Entry entry(Record r) {
@@ -320,6 +540,9 @@ public class Outbox {
         final Instant now;
         String hash;
         String held;
+        String status;
+        String reason;
+        ZoneId zone;
         /** A contact channel to ask consent on besides the message's own (a webhook call's). */
         String consentChannel;
         Instant plannedAt;

@@ -52,6 +52,20 @@ class SendGuards {
         return consent(customerId, channel.contactChannel().get(), purpose);
     }
 
+    /** {@link #consent(long, ChannelKind, Purpose)} for many customers, with one question to the consent ledger. */
+    java.util.Map<Long, Optional<String>> consent(java.util.Collection<Long> customerIds, ChannelKind channel,
+                                                  Purpose purpose) {
+        java.util.Map<Long, Optional<String>> refusals = new java.util.HashMap<>();
+        ContactPolicy contactPolicy = policy.getIfAvailable();
+        if (channel.contactChannel().isPresent() && contactPolicy != null) {
+            contactPolicy.may(customerIds, purpose, channel.contactChannel().get()).forEach((id, decision) ->
+                    refusals.put(id, decision.allowed() ? Optional.empty()
+                            : Optional.of(decision.reason().orElse("no-consent"))));
+        }
+        customerIds.forEach(id -> refusals.computeIfAbsent(id, c -> consent(c, channel, purpose)));
+        return refusals;
+    }
+
     /** Consent for the purpose on a contact channel (also one no message channel stands for: a phone call). */
     Optional<String> consent(long customerId, io.rapport.privacy.ContactChannel channel, Purpose purpose) {
         ContactPolicy contactPolicy = policy.getIfAvailable();
@@ -80,8 +94,23 @@ class SendGuards {
         return ZonedDateTime.of(endDay, end, zone).toInstant();
     }
 
+    /**
+     * How many of the customer's live marketing messages are planned in [{@code from}, {@code to}): on every channel
+     * ({@code channel} empty) or on one.
+     */
+    interface CapCounter {
+        int count(Optional<ChannelKind> channel, Instant from, Instant to);
+    }
+
     /** The first cap a marketing message planned at {@code plannedAt} would break, as a suppression reason. */
     Optional<String> cap(long customerId, ChannelKind channel, Purpose purpose, Instant plannedAt, ZoneId zone) {
+        Condition mine = O_CUSTOMER.eq(customerId).and(O_STATUS.in(LIVE)).and(O_PURPOSE.eq(Purpose.MARKETING.name()));
+        return cap(channel, purpose, plannedAt, zone, (on, from, to) ->
+                count(on.map(c -> mine.and(O_CHANNEL.eq(c.name()))).orElse(mine), from, to));
+    }
+
+    /** The caps' rule with the customer's messages counted by {@code counter} (a chunk's, counted in memory). */
+    Optional<String> cap(ChannelKind channel, Purpose purpose, Instant plannedAt, ZoneId zone, CapCounter counter) {
         if (purpose != Purpose.MARKETING || channel == ChannelKind.WEBHOOK) {
             return Optional.empty();
         }
@@ -91,25 +120,29 @@ class SendGuards {
         LocalDate monday = day.with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
         Instant weekStart = monday.atStartOfDay(zone).toInstant();
         Instant weekEnd = monday.plusWeeks(1).atStartOfDay(zone).toInstant();
-        Condition mine = O_CUSTOMER.eq(customerId).and(O_STATUS.in(LIVE)).and(O_PURPOSE.eq(Purpose.MARKETING.name()));
         var caps = settings.caps();
-        if (count(mine, dayStart, dayEnd) >= caps.perDay()) {
+        if (counter.count(Optional.empty(), dayStart, dayEnd) >= caps.perDay()) {
             return Optional.of("frequency-cap-day");
         }
-        if (count(mine, weekStart, weekEnd) >= caps.perWeek()) {
+        if (counter.count(Optional.empty(), weekStart, weekEnd) >= caps.perWeek()) {
             return Optional.of("frequency-cap-week");
         }
         ChannelProperties.Cap channelCap = caps.perChannel().get(channel.wire());
         if (channelCap != null) {
-            Condition onChannel = mine.and(O_CHANNEL.eq(channel.name()));
-            if (count(onChannel, dayStart, dayEnd) >= channelCap.perDay()) {
+            if (counter.count(Optional.of(channel), dayStart, dayEnd) >= channelCap.perDay()) {
                 return Optional.of("channel-cap-day");
             }
-            if (count(onChannel, weekStart, weekEnd) >= channelCap.perWeek()) {
+            if (counter.count(Optional.of(channel), weekStart, weekEnd) >= channelCap.perWeek()) {
                 return Optional.of("channel-cap-week");
             }
         }
         return Optional.empty();
+    }
+
+    /** The earliest start and latest end of the windows {@link #cap} counts in, for a message planned then. */
+    static Instant[] capWindow(Instant plannedAt, ZoneId zone) {
+        LocalDate monday = LocalDate.ofInstant(plannedAt, zone).with(TemporalAdjusters.previousOrSame(DayOfWeek.MONDAY));
+        return new Instant[] {monday.atStartOfDay(zone).toInstant(), monday.plusWeeks(1).atStartOfDay(zone).toInstant()};
     }
 
     private int count(Condition condition, Instant from, Instant to) {

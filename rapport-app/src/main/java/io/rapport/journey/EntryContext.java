@@ -22,6 +22,13 @@ class EntryContext {
         this.templates = templates;
     }
 
+    /** The variables each template declares, looked up once per template however many sends ask. */
+    java.util.function.Function<String, java.util.List<String>> declaredOnce() {
+        Map<String, java.util.List<String>> known = new java.util.HashMap<>();
+        return template -> known.computeIfAbsent(template, t -> templates.find(t)
+                .map(MessageTemplates.Template::variables).orElse(java.util.List.of()));
+    }
+
     /** The JSON kept on the instance; null when there is nothing to keep. */
     String write(Map<String, String> context) {
         return context.isEmpty() ? null : json.writeValueAsString(context);
@@ -29,11 +36,16 @@ class EntryContext {
 
     /** The step's variables, completed with the entry's values for variables the template declares. */
     Map<String, String> variables(String template, Map<String, String> step, String stored) {
+        return variables(template, step, stored, declaredOnce());
+    }
+
+    /** The same, with the templates' declared variables from {@code declared} (many sends: {@link #declaredOnce}). */
+    Map<String, String> variables(String template, Map<String, String> step, String stored,
+                                  java.util.function.Function<String, java.util.List<String>> declaredBy) {
         if (stored == null || stored.isBlank()) {
             return step;
         }
-        var declared = templates.find(template).map(MessageTemplates.Template::variables)
-                .orElse(java.util.List.of());
+        var declared = declaredBy.apply(template);
         Map<String, String> variables = new LinkedHashMap<>(step);
         json.readTree(stored).properties().forEach(e -> {
             if (declared.contains(e.getKey()) && !variables.containsKey(e.getKey())) {

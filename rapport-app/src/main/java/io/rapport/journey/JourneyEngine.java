@@ -163,31 +163,50 @@ class JourneyEngine {
             j.getValue().steps().forEach(step -> step.condition().flatMap(JourneyDefinition.Condition::event)
                     .ifPresent(conditions::add));
         }
-        for (Signal signal : signals) {
-            if (signal.at().isBefore(now.minus(settings.maxEventAge()))) {
-                continue; // history being imported: no journey reacts to it
-            }
-            Set<Long> enteredNow = new java.util.HashSet<>();
+        List<Signal> fresh = signals.stream()
+                .filter(signal -> !signal.at().isBefore(now.minus(settings.maxEventAge())))
+                .toList(); // history being imported: no journey reacts to it
+        // a customer's signals in order, one per round; the customers of a round enter their journeys together
+        for (List<Integer> round : rounds(fresh.stream().map(Signal::customerId).toList())) {
+            List<Signal> batch = round.stream().map(fresh::get).toList();
+            List<Set<Long>> enteredNow = batch.stream().map(s -> (Set<Long>) new java.util.HashSet<Long>()).toList();
             for (var j : active) {
                 JourneyDefinition.Trigger trigger = j.getValue().trigger();
-                if (trigger.event().filter(signal.type()::equals).isEmpty() || !matches(trigger, signal)) {
+                if (!trigger.type().equals("event")) {
                     continue;
                 }
-                if (trigger.type().equals("event")) {
-                    enrol(j.getKey(), j.getValue(), signal.customerId(), signal.key(),
-                            orderFacts.context(signal.propertiesJson())).ifPresent(enteredNow::add);
-                } else if (trigger.type().equals("absence")) {
-                    watch(j.getKey(), trigger, signal);
+                List<Integer> matching = new ArrayList<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    if (trigger.event().filter(batch.get(i).type()::equals).isPresent()
+                            && matches(trigger, batch.get(i))) {
+                        matching.add(i);
+                    }
+                }
+                List<Optional<Long>> entered = enrolAll(j.getKey(), j.getValue(), matching.stream().map(batch::get)
+                        .map(signal -> new Entrant(signal.customerId(), signal.key(),
+                                orderFacts.context(signal.propertiesJson()))).toList());
+                for (int m = 0; m < matching.size(); m++) {
+                    entered.get(m).ifPresent(enteredNow.get(matching.get(m))::add);
                 }
             }
-            if (watched.contains(signal.type())) {
-                db.update(WATCH).set(W_STATUS, "fulfilled").where(W_CUSTOMER.eq(signal.customerId()))
-                        .and(W_AWAITED.eq(signal.type())).and(W_STATUS.eq("waiting"))
-                        .and(W_STARTED.le(signal.at().atOffset(ZoneOffset.UTC))).execute();
-            }
-            String type = signal.type();
-            if (exits.contains(type) || goals.contains(type) || conditions.contains(type)) {
-                afterEntry(signal, exits.contains(type), goals.contains(type), enteredNow);
+            for (int i = 0; i < batch.size(); i++) {
+                Signal signal = batch.get(i);
+                for (var j : active) {
+                    JourneyDefinition.Trigger trigger = j.getValue().trigger();
+                    if (trigger.type().equals("absence") && trigger.event().filter(signal.type()::equals).isPresent()
+                            && matches(trigger, signal)) {
+                        watch(j.getKey(), trigger, signal);
+                    }
+                }
+                if (watched.contains(signal.type())) {
+                    db.update(WATCH).set(W_STATUS, "fulfilled").where(W_CUSTOMER.eq(signal.customerId()))
+                            .and(W_AWAITED.eq(signal.type())).and(W_STATUS.eq("waiting"))
+                            .and(W_STARTED.le(signal.at().atOffset(ZoneOffset.UTC))).execute();
+                }
+                String type = signal.type();
+                if (exits.contains(type) || goals.contains(type) || conditions.contains(type)) {
+                    afterEntry(signal, exits.contains(type), goals.contains(type), enteredNow.get(i));
+                }
             }
         }
         countTriggers(active, signals, now);
@@ -378,11 +397,10 @@ class JourneyEngine {
             }
             // one date run per journey at a time (the hourly timer, another instance, an operator)
             db.select(J_ID).from(JOURNEY).where(J_ID.eq(j.getKey().id())).forUpdate().fetch();
-            for (DateOccasions.Occasion o : dates.notEntered(j.getKey().id(), dates.due(trigger, now))) {
-                if (enrol(j.getKey(), j.getValue(), o.customerId(), o.key(), o.context()).isPresent()) {
-                    enrolled++;
-                }
-            }
+            List<Entrant> entrants = dates.notEntered(j.getKey().id(), dates.due(trigger, now)).stream()
+                    .map(o -> new Entrant(o.customerId(), o.key(), o.context())).toList();
+            enrolled += (int) enrolAll(j.getKey(), j.getValue(), entrants).stream().filter(Optional::isPresent)
+                    .count();
         }
         return enrolled;
     }
@@ -451,28 +469,107 @@ class JourneyEngine {
     /** Enters with what the trigger knew ({@link EntryContext}), offered to the journey's messages. */
     Optional<Long> enrol(Journeys.Journey journey, JourneyDefinition definition, long customerId, String entryKey,
                          Map<String, String> context) {
+        return enrolAll(journey, definition, List.of(new Entrant(customerId, entryKey, context))).getFirst();
+    }
+
+    /** A customer a trigger enters: the entry key (idempotent per key) and what the trigger knew. */
+    record Entrant(long customerId, String entryKey, Map<String, String> context) {}
+
+    /**
+     * Enters many customers as {@link #enrol} would one after the other, and runs their first steps: per chunk, the
+     * customers inside and those within the re-entry period are read with one query each, the instances written with
+     * one statement (PostgreSQL) and advanced together ({@link #advance(List)}). A customer entered twice is taken
+     * in a later round, after the first entry's steps, so the second finds them inside as one by one. The instance
+     * of each entrant that entered, in order.
+     */
+    List<Optional<Long>> enrolAll(Journeys.Journey journey, JourneyDefinition definition, List<Entrant> entrants) {
+        List<Optional<Long>> result = new ArrayList<>(java.util.Collections.nCopies(entrants.size(), Optional.empty()));
+        for (List<Integer> round : rounds(entrants.stream().map(Entrant::customerId).toList())) {
+            for (int from = 0; from < round.size(); from += CHUNK) {
+                List<Integer> chunk = round.subList(from, Math.min(round.size(), from + CHUNK));
+                List<Optional<Long>> entered = enrolChunk(journey, definition,
+                        chunk.stream().map(entrants::get).toList());
+                for (int i = 0; i < chunk.size(); i++) {
+                    result.set(chunk.get(i), entered.get(i));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Positions grouped so that each customer is in a round at most once, rounds and positions in order. */
+    static List<List<Integer>> rounds(List<Long> customers) {
+        List<List<Integer>> rounds = new ArrayList<>();
+        Map<Long, Integer> seen = new java.util.HashMap<>();
+        for (int i = 0; i < customers.size(); i++) {
+            int round = seen.merge(customers.get(i), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(i);
+        }
+        return rounds;
+    }
+
+    /** Entrants of distinct customers: the holdout is decided here, deterministically per journey and customer. */
+    private List<Optional<Long>> enrolChunk(Journeys.Journey journey, JourneyDefinition definition,
+                                            List<Entrant> entrants) {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
-        boolean inside = db.fetchExists(INSTANCE, I_JOURNEY.eq(journey.id()).and(I_CUSTOMER.eq(customerId))
-                .and(I_STATUS.in("active", "holdout")));
-        if (inside) {
-            return Optional.empty();
-        }
+        List<Long> customers = entrants.stream().map(Entrant::customerId).toList();
+        Set<Long> skipped = new java.util.HashSet<>(db.select(I_CUSTOMER).from(INSTANCE)
+                .where(I_JOURNEY.eq(journey.id())).and(I_CUSTOMER.in(customers))
+                .and(I_STATUS.in("active", "holdout")).fetch(I_CUSTOMER));
         JourneyDefinition.Reentry reentry = definition.reentry();
-        String key = entryKey.length() > 200 ? entryKey.substring(0, 200) : entryKey;
-        if (reentry.rule().equals("once")) {
-            key = "once";
-        } else if (reentry.period().isPresent() && db.fetchExists(INSTANCE, I_JOURNEY.eq(journey.id())
-                .and(I_CUSTOMER.eq(customerId)).and(I_ENTERED.gt(now.minus(reentry.period().get()))))) {
-            return Optional.empty();
+        if (!reentry.rule().equals("once") && reentry.period().isPresent()) {
+            skipped.addAll(db.selectDistinct(I_CUSTOMER).from(INSTANCE).where(I_JOURNEY.eq(journey.id()))
+                    .and(I_CUSTOMER.in(customers)).and(I_ENTERED.gt(now.minus(reentry.period().get())))
+                    .fetch(I_CUSTOMER));
         }
-        boolean holdout = bucket(journey.code() + ":holdout:" + customerId, 100) < definition.holdoutPercent();
         String first = definition.steps().getFirst().id();
+        List<Entrant> entering = entrants.stream().filter(e -> !skipped.contains(e.customerId())).toList();
+        Map<Long, Long> ids = new java.util.HashMap<>();
+        if (db.dialect().family() == org.jooq.SQLDialect.POSTGRES && !entering.isEmpty()) {
+            var insert = db.insertInto(INSTANCE, I_JOURNEY, I_VERSION, I_CUSTOMER, I_ENTRY, I_STATUS, I_HOLDOUT, I_STEP,
+                    I_SEQ, I_SEEN, I_ENTERED, I_UPDATED, I_CONTEXT);
+            for (Entrant e : entering) {
+                boolean holdout = holdout(journey, definition, e.customerId());
+                insert = insert.values(journey.id(), journey.version(), e.customerId(), entryKey(reentry, e),
+                        holdout ? "holdout" : "active", holdout, holdout ? null : first, 0, "", now, now,
+                        entryContext.write(e.context()));
+            }
+            insert.onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing().returningResult(I_ID, I_CUSTOMER).fetch()
+                    .forEach(r -> ids.put(r.value2(), r.value1()));
+        } else {
+            // H2 emulates ON CONFLICT with MERGE, which reports no keys: one row at a time
+            for (Entrant e : entering) {
+                insertOne(journey, definition, e, now, first).ifPresent(id -> ids.put(e.customerId(), id));
+            }
+        }
+        advance(entering.stream().filter(e -> ids.containsKey(e.customerId())
+                && !holdout(journey, definition, e.customerId())).map(e -> ids.get(e.customerId())).toList());
+        return entrants.stream().map(e -> Optional.ofNullable(ids.get(e.customerId()))).toList();
+    }
+
+    private static String entryKey(JourneyDefinition.Reentry reentry, Entrant entrant) {
+        String key = entrant.entryKey();
+        return reentry.rule().equals("once") ? "once" : key.length() > 200 ? key.substring(0, 200) : key;
+    }
+
+    private static boolean holdout(Journeys.Journey journey, JourneyDefinition definition, long customerId) {
+        return bucket(journey.code() + ":holdout:" + customerId, 100) < definition.holdoutPercent();
+    }
+
+    private Optional<Long> insertOne(Journeys.Journey journey, JourneyDefinition definition, Entrant entrant,
+                                     OffsetDateTime now, String first) {
+        boolean holdout = holdout(journey, definition, entrant.customerId());
+        String key = entryKey(definition.reentry(), entrant);
         int inserted;
         try {
             inserted = db.insertInto(INSTANCE).set(I_JOURNEY, journey.id()).set(I_VERSION, journey.version())
-                    .set(I_CUSTOMER, customerId).set(I_ENTRY, key).set(I_STATUS, holdout ? "holdout" : "active")
-                    .set(I_HOLDOUT, holdout).set(I_STEP, holdout ? null : first).set(I_SEQ, 0).set(I_SEEN, "")
-                    .set(I_ENTERED, now).set(I_UPDATED, now).set(I_CONTEXT, entryContext.write(context))
+                    .set(I_CUSTOMER, entrant.customerId()).set(I_ENTRY, key)
+                    .set(I_STATUS, holdout ? "holdout" : "active").set(I_HOLDOUT, holdout)
+                    .set(I_STEP, holdout ? null : first).set(I_SEQ, 0).set(I_SEEN, "")
+                    .set(I_ENTERED, now).set(I_UPDATED, now).set(I_CONTEXT, entryContext.write(entrant.context()))
                     .onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing().execute();
         } catch (org.springframework.dao.DuplicateKeyException enteredMeanwhile) {
             // H2 emulates ON CONFLICT with MERGE, which a concurrent insert of the same entry can still beat
@@ -481,12 +578,8 @@ class JourneyEngine {
         if (inserted == 0) {
             return Optional.empty();
         }
-        long id = db.select(I_ID).from(INSTANCE).where(I_JOURNEY.eq(journey.id())).and(I_CUSTOMER.eq(customerId))
-                .and(I_ENTRY.eq(key)).fetchOne(I_ID);
-        if (!holdout) {
-            advance(id);
-        }
-        return Optional.of(id);
+        return Optional.of(db.select(I_ID).from(INSTANCE).where(I_JOURNEY.eq(journey.id()))
+                .and(I_CUSTOMER.eq(entrant.customerId())).and(I_ENTRY.eq(key)).fetchOne(I_ID));
     }
 
     /** A timer fired: continue if the instance still waits at the same place (a repeated timer does nothing). */
@@ -502,126 +595,286 @@ class JourneyEngine {
 
     /** Runs steps from the instance's current step until it waits or ends. */
     void advance(long instanceId) {
-        Record instance = db.selectFrom(INSTANCE).where(I_ID.eq(instanceId)).fetchOne();
-        long journeyId = instance.get(I_JOURNEY.getName(), Long.class);
-        int version = instance.get(I_VERSION.getName(), Integer.class);
-        long customerId = instance.get(I_CUSTOMER.getName(), Long.class);
-        String code = db.select(J_CODE).from(JOURNEY).where(J_ID.eq(journeyId)).fetchOne(J_CODE);
-        JourneyDefinition definition = journeys.definition(journeyId, version);
-        Optional<String> current = Optional.ofNullable(instance.get(I_STEP.getName(), String.class));
-        int seq = instance.get(I_SEQ.getName(), Integer.class);
-        for (int taken = 0; current.isPresent(); taken++) {
-            if (taken >= MAX_STEPS) {
-                log.error("Journey {} instance {} took {} steps without waiting; stopped", code, instanceId, taken);
-                finish(instanceId, "exited", "too-many-steps");
-                return;
-            }
-            JourneyDefinition.Step step = definition.step(current.get()).orElseThrow();
-            Optional<String> next = definition.following(step);
-            String outcome = step.type();
-            // this pass over the step: grants, tags and tasks happen once per visit
-            var visit = new StepActions.Visit(code, journeyId, instanceId, seq, customerId, step.id());
-            switch (step.type()) {
-                case "wait" -> {
-                    if (step.taskOutcome().isPresent()) {
-                        Optional<Optional<String>> decided = awaitTask(instanceId, journeyId, seq, definition, step);
-                        if (decided.isEmpty()) {
-                            return; // waiting for staff
-                        }
-                        next = decided.get();
-                        outcome = "task outcome: to " + next.orElse("end");
-                        break;
-                    }
-                    Instant until = waitUntil(step, customerId);
-                    Optional<String> awaited = step.condition().flatMap(JourneyDefinition.Condition::event);
-                    String awaiting = null;
-                    if (awaited.isPresent()) {
-                        // for the event the instance goes to 'then'; the timer (timeout) takes it to 'else'
-                        awaiting = awaited.get() + ">" + step.thenStep().or(() -> definition.following(step))
-                                .orElse("");
-                        next = step.elseStep().or(() -> definition.following(step));
-                    }
-                    seq++;
-                    db.update(INSTANCE).set(I_STEP, next.orElse(null)).set(I_SEQ, seq)
-                            .set(I_WAITING, until.atOffset(ZoneOffset.UTC)).set(I_AWAITING, awaiting)
-                            .set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC)).where(I_ID.eq(instanceId))
-                            .execute();
-                    log(instanceId, journeyId, step.id(), (awaiting == null ? "wait until " : "wait for "
-                            + awaited.get() + " until ") + until);
-                    if (next.isEmpty() && awaiting == null) {
-                        finish(instanceId, "completed", null);
-                    } else {
-                        timers.resumeAt(instanceId, seq, until);
-                    }
-                    return;
-                }
-                case "send" -> {
-                    try {
-                        JourneyVariables.Filled filled = variables.fill(step.variables(), instanceId);
-                        if (filled.missing().isPresent()) {
-                            // e.g. the coupon step was refused (out of stock): no message without the code
-                            outcome = "skipped:no-" + filled.missing().get();
-                            break;
-                        }
-                        SendOutcome sent = outbox.enqueue(new SendRequest(
-                                "journey:" + journeyId + ":v" + version + ":i" + instanceId + ":" + step.id(),
-                                customerId, step.template().orElseThrow(), entryContext.variables(step.template()
-                                .get(), filled.variables(), instance.get(I_CONTEXT.getName(), String.class)),
-                                origin(code, step.id())));
-                        outcome = sent.status().toLowerCase(java.util.Locale.ROOT)
-                                + sent.reason().map(r -> ":" + r).orElse("");
-                    } catch (RapportException changedTemplate) {
-                        // the template changed after the journey was validated (a new required variable, deleted):
-                        // this customer goes on without the message rather than the event's transaction failing
-                        log.warn("Journey {} step {}: message not queued: {}", code, step.id(),
-                                changedTemplate.getMessage());
-                        outcome = "failed:" + changedTemplate.code();
-                    }
-                }
-                case "branch" -> {
-                    boolean holds = CustomerFacts.about(step.condition().orElseThrow())
-                            ? facts.holds(step.condition().get(), customerId)
-                            : holds(instanceId, step.condition().orElseThrow());
-                    next = holds ? step.thenStep().or(() -> definition.following(step))
-                            : step.elseStep().or(() -> definition.following(step));
-                    outcome = holds ? "then" : "else";
-                }
-                case "split" -> {
-                    int total = step.branches().stream().mapToInt(JourneyDefinition.SplitBranch::weight).sum();
-                    int pick = bucket(code + ":" + step.id() + ":" + customerId, total);
-                    for (JourneyDefinition.SplitBranch branch : step.branches()) {
-                        if (pick < branch.weight()) {
-                            next = Optional.of(branch.next());
-                            break;
-                        }
-                        pick -= branch.weight();
-                    }
-                    outcome = "to " + next.orElse("end");
-                }
-                case "tag", "untag" -> outcome = actions.tag(visit, step.tag().orElseThrow(),
-                        step.type().equals("untag"));
-                case "points", "coupon" -> {
-                    StepActions.Granted granted = actions.grant(visit, step.grant().orElseThrow());
-                    variables.put(instanceId, granted.variables());
-                    outcome = granted.outcome();
-                }
-                case "webhook" -> outcome = webhooks.call(visit, step.webhook().orElseThrow());
-                case "task" -> outcome = staffTasks.open(visit, step.task().orElseThrow());
-                case "goal" -> db.update(INSTANCE).set(I_CONVERTED, clock.instant().atOffset(ZoneOffset.UTC))
-                        .where(I_ID.eq(instanceId)).and(I_CONVERTED.isNull()).execute();
-                case "exit" -> {
-                    log(instanceId, journeyId, step.id(), "exit");
-                    finish(instanceId, "completed", "exit-step");
-                    return;
-                }
-                default -> throw new IllegalStateException("validated step type " + step.type());
-            }
-            log(instanceId, journeyId, step.id(), outcome);
-            current = next;
-            db.update(INSTANCE).set(I_STEP, current.orElse(null))
-                    .set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC)).where(I_ID.eq(instanceId)).execute();
+        advance(List.of(instanceId));
+    }
+
+    /**
+     * Runs steps from each instance's current step until it waits or ends, many instances at once, with the same
+     * steps and outcomes as one by one. The instances move in waves, one step each: the sends of a wave go to the
+     * outbox together ({@link Outbox#enqueueAll}), splits, exits and the end are decided in memory, and the
+     * instances' places and step log are written once at the end, grouped. Any other step runs for its instance as
+     * before, after that instance's pending writes.
+     */
+    void advance(List<Long> instanceIds) {
+        if (instanceIds.isEmpty()) {
+            return;
         }
-        finish(instanceId, "completed", null);
+        List<Cursor> all = new ArrayList<>();
+        for (int from = 0; from < instanceIds.size(); from += CHUNK) {
+            db.selectFrom(INSTANCE).where(I_ID.in(instanceIds.subList(from, Math.min(instanceIds.size(),
+                    from + CHUNK)))).forEach(r -> all.add(new Cursor(r)));
+        }
+        Map<Long, String> codes = new java.util.HashMap<>();
+        db.select(J_ID, J_CODE).from(JOURNEY).where(J_ID.in(all.stream().map(c -> c.journeyId).distinct().toList()))
+                .forEach(r -> codes.put(r.value1(), r.value2()));
+        for (Cursor c : all) {
+            c.code = codes.get(c.journeyId);
+            c.definition = journeys.definition(c.journeyId, c.version);
+        }
+        List<Cursor> running = all;
+        while (!running.isEmpty()) {
+            List<Cursor> goingOn = new ArrayList<>();
+            List<Cursor> sending = new ArrayList<>();
+            for (Cursor c : running) {
+                if (c.current.isEmpty()) {
+                    c.finish("completed", null);
+                    continue;
+                }
+                if (c.taken >= MAX_STEPS) {
+                    log.error("Journey {} instance {} took {} steps without waiting; stopped", c.code, c.id, c.taken);
+                    c.finish("exited", "too-many-steps");
+                    continue;
+                }
+                c.taken++;
+                JourneyDefinition.Step step = c.definition.step(c.current.get()).orElseThrow();
+                switch (step.type()) {
+                    case "send" -> sending.add(c);
+                    case "exit" -> {
+                        c.log(step.id(), "exit");
+                        c.finish("completed", "exit-step");
+                    }
+                    case "split" -> {
+                        int total = step.branches().stream().mapToInt(JourneyDefinition.SplitBranch::weight).sum();
+                        int pick = bucket(c.code + ":" + step.id() + ":" + c.customerId, total);
+                        Optional<String> next = c.definition.following(step);
+                        for (JourneyDefinition.SplitBranch branch : step.branches()) {
+                            if (pick < branch.weight()) {
+                                next = Optional.of(branch.next());
+                                break;
+                            }
+                            pick -= branch.weight();
+                        }
+                        c.log(step.id(), "to " + next.orElse("end"));
+                        c.moveTo(next);
+                        goingOn.add(c);
+                    }
+                    default -> {
+                        write(List.of(c));
+                        if (step(c, step)) {
+                            goingOn.add(c);
+                        }
+                    }
+                }
+            }
+            send(sending);
+            goingOn.addAll(sending);
+            running = goingOn;
+        }
+        write(all);
+    }
+
+    /** Instances advanced, or looked at, per statement. */
+    private static final int CHUNK = 500;
+
+    /** An instance being advanced, with what it has done but not yet written. */
+    private final class Cursor {
+        final long id;
+        final long journeyId;
+        final int version;
+        final long customerId;
+        final String context;
+        String code;
+        JourneyDefinition definition;
+        Optional<String> current;
+        int seq;
+        int taken;
+        /** Step log rows not yet written: step id, outcome. */
+        final List<String[]> logs = new ArrayList<>();
+        boolean moved;
+        String status;
+        String exitReason;
+
+        Cursor(Record instance) {
+            id = instance.get(I_ID.getName(), Long.class);
+            journeyId = instance.get(I_JOURNEY.getName(), Long.class);
+            version = instance.get(I_VERSION.getName(), Integer.class);
+            customerId = instance.get(I_CUSTOMER.getName(), Long.class);
+            context = instance.get(I_CONTEXT.getName(), String.class);
+            current = Optional.ofNullable(instance.get(I_STEP.getName(), String.class));
+            seq = instance.get(I_SEQ.getName(), Integer.class);
+        }
+
+        void log(String stepId, String outcome) {
+            logs.add(new String[] {stepId, outcome.length() > 200 ? outcome.substring(0, 200) : outcome});
+        }
+
+        void moveTo(Optional<String> next) {
+            current = next;
+            moved = true;
+        }
+
+        void finish(String status, String reason) {
+            this.status = status;
+            this.exitReason = reason;
+        }
+    }
+
+    /** The sends of a wave, queued together; each instance then goes to the step after its send. */
+    private void send(List<Cursor> sending) {
+        if (sending.isEmpty()) {
+            return;
+        }
+        List<SendRequest> requests = new ArrayList<>();
+        List<Cursor> asked = new ArrayList<>();
+        Map<Cursor, String> outcomes = new java.util.IdentityHashMap<>();
+        var declared = entryContext.declaredOnce();
+        for (Cursor c : sending) {
+            JourneyDefinition.Step step = c.definition.step(c.current.orElseThrow()).orElseThrow();
+            JourneyVariables.Filled filled = variables.fill(step.variables(), c.id);
+            if (filled.missing().isPresent()) {
+                // e.g. the coupon step was refused (out of stock): no message without the code
+                outcomes.put(c, "skipped:no-" + filled.missing().get());
+                continue;
+            }
+            String template = step.template().orElseThrow();
+            requests.add(new SendRequest("journey:" + c.journeyId + ":v" + c.version + ":i" + c.id + ":" + step.id(),
+                    c.customerId, template, entryContext.variables(template, filled.variables(), c.context, declared),
+                    origin(c.code, step.id())));
+            asked.add(c);
+        }
+        List<Outbox.Queued> queued = outbox.enqueueAll(requests);
+        for (int i = 0; i < asked.size(); i++) {
+            Outbox.Queued q = queued.get(i);
+            Cursor c = asked.get(i);
+            if (q.refused().isPresent()) {
+                // the template changed after the journey was validated (a new required variable, deleted): this
+                // customer goes on without the message rather than the event's transaction failing
+                log.warn("Journey {} step {}: message not queued: {}", c.code, c.current.orElseThrow(),
+                        q.refused().get().getMessage());
+                outcomes.put(c, "failed:" + q.refused().get().code());
+            } else {
+                SendOutcome sent = q.outcome().orElseThrow();
+                outcomes.put(c, sent.status().toLowerCase(java.util.Locale.ROOT)
+                        + sent.reason().map(r -> ":" + r).orElse(""));
+            }
+        }
+        for (Cursor c : sending) {
+            JourneyDefinition.Step step = c.definition.step(c.current.orElseThrow()).orElseThrow();
+            c.log(step.id(), outcomes.get(c));
+            c.moveTo(c.definition.following(step));
+        }
+    }
+
+    /**
+     * Writes what the instances did and have not written yet: the step log rows in order (multi-row inserts), and
+     * their places — grouped, one update per distinct outcome (finished how, at which step).
+     */
+    private void write(List<Cursor> cursors) {
+        OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
+        List<Cursor> logged = cursors.stream().filter(c -> !c.logs.isEmpty()).toList();
+        var rows = new ArrayList<org.jooq.Row5<Long, Long, String, String, OffsetDateTime>>();
+        for (Cursor c : logged) {
+            c.logs.forEach(l -> rows.add(org.jooq.impl.DSL.row(c.id, c.journeyId, l[0], l[1], now)));
+            c.logs.clear();
+        }
+        for (int from = 0; from < rows.size(); from += CHUNK) {
+            db.insertInto(STEP_LOG, L_INSTANCE, L_JOURNEY, L_STEP, L_OUTCOME, L_AT)
+                    .valuesOfRows(rows.subList(from, Math.min(rows.size(), from + CHUNK))).execute();
+        }
+        Map<List<Object>, List<Long>> groups = new LinkedHashMap<>();
+        for (Cursor c : cursors) {
+            if (c.moved || c.status != null) {
+                groups.computeIfAbsent(Arrays.asList(c.moved, c.moved ? c.current.orElse(null) : null, c.status,
+                        c.exitReason), k -> new ArrayList<>()).add(c.id);
+                c.moved = false;
+                c.status = null;
+            }
+        }
+        groups.forEach((group, ids) -> {
+            for (int from = 0; from < ids.size(); from += CHUNK) {
+                var update = db.update(INSTANCE).set(I_UPDATED, now);
+                if ((Boolean) group.get(0)) {
+                    update = update.set(I_STEP, (String) group.get(1));
+                }
+                if (group.get(2) != null) {
+                    update = update.set(I_STATUS, (String) group.get(2)).set(I_EXIT, (String) group.get(3))
+                            .set(I_FINISHED, now).setNull(I_WAITING);
+                }
+                update.where(I_ID.in(ids.subList(from, Math.min(ids.size(), from + CHUNK)))).execute();
+            }
+        });
+    }
+
+    /**
+     * Runs a step other than send, split or exit for one instance (its earlier steps written): true when the
+     * instance goes on to {@code current}, false when it waits.
+     */
+    private boolean step(Cursor c, JourneyDefinition.Step step) {
+        long instanceId = c.id;
+        long journeyId = c.journeyId;
+        long customerId = c.customerId;
+        JourneyDefinition definition = c.definition;
+        Optional<String> next = definition.following(step);
+        String outcome = step.type();
+        // this pass over the step: grants, tags and tasks happen once per visit
+        var visit = new StepActions.Visit(c.code, journeyId, instanceId, c.seq, customerId, step.id());
+        switch (step.type()) {
+            case "wait" -> {
+                if (step.taskOutcome().isPresent()) {
+                    Optional<Optional<String>> decided = awaitTask(instanceId, journeyId, c.seq, definition, step);
+                    if (decided.isEmpty()) {
+                        return false; // waiting for staff
+                    }
+                    next = decided.get();
+                    outcome = "task outcome: to " + next.orElse("end");
+                    break;
+                }
+                Instant until = waitUntil(step, customerId);
+                Optional<String> awaited = step.condition().flatMap(JourneyDefinition.Condition::event);
+                String awaiting = null;
+                if (awaited.isPresent()) {
+                    // for the event the instance goes to 'then'; the timer (timeout) takes it to 'else'
+                    awaiting = awaited.get() + ">" + step.thenStep().or(() -> definition.following(step)).orElse("");
+                    next = step.elseStep().or(() -> definition.following(step));
+                }
+                c.seq++;
+                db.update(INSTANCE).set(I_STEP, next.orElse(null)).set(I_SEQ, c.seq)
+                        .set(I_WAITING, until.atOffset(ZoneOffset.UTC)).set(I_AWAITING, awaiting)
+                        .set(I_UPDATED, clock.instant().atOffset(ZoneOffset.UTC)).where(I_ID.eq(instanceId))
+                        .execute();
+                log(instanceId, journeyId, step.id(), (awaiting == null ? "wait until " : "wait for "
+                        + awaited.get() + " until ") + until);
+                if (next.isEmpty() && awaiting == null) {
+                    finish(instanceId, "completed", null);
+                } else {
+                    timers.resumeAt(instanceId, c.seq, until);
+                }
+                return false;
+            }
+            case "branch" -> {
+                boolean holds = CustomerFacts.about(step.condition().orElseThrow())
+                        ? facts.holds(step.condition().get(), customerId)
+                        : holds(instanceId, step.condition().orElseThrow());
+                next = holds ? step.thenStep().or(() -> definition.following(step))
+                        : step.elseStep().or(() -> definition.following(step));
+                outcome = holds ? "then" : "else";
+            }
+            case "tag", "untag" -> outcome = actions.tag(visit, step.tag().orElseThrow(),
+                    step.type().equals("untag"));
+            case "points", "coupon" -> {
+                StepActions.Granted granted = actions.grant(visit, step.grant().orElseThrow());
+                variables.put(instanceId, granted.variables());
+                outcome = granted.outcome();
+            }
+            case "webhook" -> outcome = webhooks.call(visit, step.webhook().orElseThrow());
+            case "task" -> outcome = staffTasks.open(visit, step.task().orElseThrow());
+            case "goal" -> db.update(INSTANCE).set(I_CONVERTED, clock.instant().atOffset(ZoneOffset.UTC))
+                    .where(I_ID.eq(instanceId)).and(I_CONVERTED.isNull()).execute();
+            default -> throw new IllegalStateException("validated step type " + step.type());
+        }
+        c.log(step.id(), outcome);
+        c.moveTo(next);
+        return true;
     }
 
     /**

@@ -25,7 +25,8 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "rapport.test.context=journey-date-bench")
 abstract class JourneyDateBenchmarks extends JourneyTestBase {
 
-    static final int BIRTHDAYS = 5000;
+    /** {@code -Dbench.birthdays=100000} for a bigger day of birthdays. */
+    static final int BIRTHDAYS = Integer.getInteger("bench.birthdays", 5000);
     static final int BUYERS = 20000;
 
     @Autowired
