@@ -8,7 +8,7 @@ import static io.rapport.journey.JourneyTables.JOURNEY;
 import static io.rapport.journey.JourneyTables.J_CODE;
 import static io.rapport.journey.JourneyTables.J_ID;
 import static io.rapport.platform.Tables.table;
-import static org.jooq.impl.DSL.field;
+import static io.rapport.platform.Tables.field;
 
 import io.rapport.ingest.CustomerEvents;
 import io.rapport.platform.RapportException;
@@ -50,15 +50,16 @@ public class Surveys {
     static final int HIGHEST = 5;
 
     private static final Table<?> ANSWER = table("journey_survey_answer");
-    private static final Field<Long> A_INSTANCE = field("instance_id", Long.class);
-    private static final Field<String> A_SURVEY = field("survey", String.class);
-    private static final Field<Long> A_CUSTOMER = field("customer_id", Long.class);
-    private static final Field<Integer> A_SCORE = field("score", Integer.class);
-    private static final Field<OffsetDateTime> A_AT = field("answered_at", OffsetDateTime.class);
+    private static final Field<Long> A_INSTANCE = field("journey_survey_answer", "instance_id", Long.class);
+    private static final Field<String> A_SURVEY = field("journey_survey_answer", "survey", String.class);
+    private static final Field<Long> A_CUSTOMER = field("journey_survey_answer", "customer_id", Long.class);
+    private static final Field<Integer> A_SCORE = field("journey_survey_answer", "score", Integer.class);
+    private static final Field<OffsetDateTime> A_AT = field("journey_survey_answer", "answered_at",
+            OffsetDateTime.class);
     private static final Table<?> SECRET = table("journey_secret");
-    private static final Field<String> K_NAME = field("name", String.class);
-    private static final Field<String> K_VALUE = field("secret_value", String.class);
-    private static final Field<OffsetDateTime> K_CREATED = field("created_at", OffsetDateTime.class);
+    private static final Field<String> K_NAME = field("journey_secret", "name", String.class);
+    private static final Field<String> K_VALUE = field("journey_secret", "secret_value", String.class);
+    private static final Field<OffsetDateTime> K_CREATED = field("journey_secret", "created_at", OffsetDateTime.class);
     private static final String SECRET_NAME = "survey-hmac";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
