@@ -156,7 +156,7 @@ abstract class RescuePlaybookTests extends PlaybookTestBase {
         assertThat(tags(happy)).as("answered 5: satisfied at once").contains("rescue_satisfied")
                 .doesNotContain("rescue_unhappy", "rescue_no_answer");
         assertThat(tags(unhappy)).contains("rescue_unhappy").doesNotContain("rescue_satisfied");
-        assertThat(db.fetchCount(org.jooq.impl.DSL.table("event"), org.jooq.impl.DSL.field("type")
+        assertThat(db.fetchCount(org.jooq.impl.DSL.table("ingest_event"), org.jooq.impl.DSL.field("type")
                 .eq("survey_answered"))).as("one survey_answered event per answer").isEqualTo(2);
 
         // a week without an answer: the outcome is "no answer" for everybody else still inside
