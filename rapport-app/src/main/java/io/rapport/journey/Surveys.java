@@ -69,9 +69,14 @@ public class Surveys {
     private final SurveyProperties settings;
     private final PrivacyProperties privacy;
     private final CustomerEvents events;
+    private final org.springframework.transaction.support.TransactionTemplate ownTransaction;
     private volatile byte[] key;
 
-    Surveys(DSLContext db, Clock clock, SurveyProperties settings, PrivacyProperties privacy, CustomerEvents events) {
+    Surveys(DSLContext db, Clock clock, SurveyProperties settings, PrivacyProperties privacy, CustomerEvents events,
+            org.springframework.transaction.PlatformTransactionManager transactions) {
+        this.ownTransaction = new org.springframework.transaction.support.TransactionTemplate(transactions);
+        this.ownTransaction.setPropagationBehavior(
+                org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.db = db;
         this.clock = clock;
         this.settings = settings;
@@ -192,7 +197,8 @@ public class Surveys {
         }
     }
 
-    private byte[] key() {
+    /** Read or made once; synchronized so this server's timer threads do not race to make it. */
+    private synchronized byte[] key() {
         byte[] current = key;
         if (current == null) {
             String configured = settings.secret();
@@ -209,15 +215,27 @@ public class Surveys {
         return current;
     }
 
+    /**
+     * The key kept in the database, made in a transaction of its own: it must outlive a step that rolls back, and
+     * another server making one at the same moment must not fail the step (whoever inserts first wins).
+     */
     private String storedSecret() {
-        String existing = db.select(K_VALUE).from(SECRET).where(K_NAME.eq(SECRET_NAME)).fetchOne(K_VALUE);
-        if (existing != null) {
-            return existing;
-        }
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        db.insertInto(SECRET).set(K_NAME, SECRET_NAME).set(K_VALUE, Base64.getEncoder().encodeToString(fresh))
-                .set(K_CREATED, clock.instant().atOffset(ZoneOffset.UTC)).onConflict(K_NAME).doNothing().execute();
-        return db.select(K_VALUE).from(SECRET).where(K_NAME.eq(SECRET_NAME)).fetchOne(K_VALUE);
+        return ownTransaction.execute(status -> {
+            String existing = db.select(K_VALUE).from(SECRET).where(K_NAME.eq(SECRET_NAME)).fetchOne(K_VALUE);
+            if (existing != null) {
+                return existing;
+            }
+            byte[] fresh = new byte[32];
+            new SecureRandom().nextBytes(fresh);
+            try {
+                db.insertInto(SECRET).set(K_NAME, SECRET_NAME)
+                        .set(K_VALUE, Base64.getEncoder().encodeToString(fresh))
+                        .set(K_CREATED, clock.instant().atOffset(ZoneOffset.UTC)).onConflict(K_NAME).doNothing()
+                        .execute();
+            } catch (org.springframework.dao.DuplicateKeyException raced) {
+                // another server made it first (H2 emulates ON CONFLICT with MERGE, which can still collide)
+            }
+            return db.select(K_VALUE).from(SECRET).where(K_NAME.eq(SECRET_NAME)).fetchOne(K_VALUE);
+        });
     }
 }
