@@ -155,15 +155,26 @@ class IngestPipeline {
 
     @Transactional
     public List<Outcome> events(List<IngestRecords.Event> events) {
+        return events(events, fresh -> directory.resolve(fresh.stream()
+                .map(i -> new CustomerDirectory.Claim(events.get(i).identities(), null)).toList(),
+                CustomerDirectory.Mode.ATTACH_ONLY));
+    }
+
+    /** Events of a customer known by id (recorded by another module, e.g. a survey answer), not by identities. */
+    @Transactional
+    public List<Outcome> eventsOf(long customerId, List<IngestRecords.Event> events) {
+        return events(events, fresh -> fresh.stream().map(i -> Optional.of(customerId)).toList());
+    }
+
+    private List<Outcome> events(List<IngestRecords.Event> events,
+                                 java.util.function.Function<List<Integer>, List<Optional<Long>>> resolve) {
         Outcome[] outcomes = new Outcome[events.size()];
         List<Integer> fresh = notYetStored(EVENT, E_SOURCE, E_EXTERNAL_ID, events, IngestRecords.Event::source,
                 IngestRecords.Event::externalId, outcomes);
         if (fresh.isEmpty()) {
             return List.of(outcomes);
         }
-        List<Optional<Long>> customers = directory.resolve(fresh.stream()
-                .map(i -> new CustomerDirectory.Claim(events.get(i).identities(), null)).toList(),
-                CustomerDirectory.Mode.ATTACH_ONLY);
+        List<Optional<Long>> customers = resolve.apply(fresh);
         OffsetDateTime now = OffsetDateTime.now(clock);
         Map<Long, SummaryDelta> deltas = new LinkedHashMap<>();
         List<EventsStored.Event> stored = new ArrayList<>(fresh.size());

@@ -183,7 +183,7 @@ class DateOccasions {
             context.put("months", Integer.toString(after));
             due.add(new Occasion(p.customerId(), "date:" + field + ":" + p.lineId() + ":" + occasion.get(), context));
         }
-        return due;
+        return SameDayOccasions.merge(due);
     }
 
     private static boolean matches(Map<String, String> filter, ProductCatalog.Product p) {

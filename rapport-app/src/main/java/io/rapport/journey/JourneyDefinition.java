@@ -99,12 +99,23 @@ public record JourneyDefinition(String name, Trigger trigger, Reentry reentry, i
      * them what {@code loyalty} names ({@code birthday-bonus}: a member, and birthday-month points multiplied).
      */
     public record Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement,
-                            Optional<String> churnReason, Optional<String> loyalty) {
+                            Optional<String> churnReason, Optional<String> loyalty, Optional<SurveyScore> survey) {
 
         public Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement) {
             this(event, messageStep, engagement, Optional.empty(), Optional.empty());
         }
+
+        public Condition(Optional<String> event, Optional<String> messageStep, Optional<String> engagement,
+                         Optional<String> churnReason, Optional<String> loyalty) {
+            this(event, messageStep, engagement, churnReason, loyalty, Optional.empty());
+        }
     }
+
+    /**
+     * A condition on the answer to the survey the send step {@code survey} sent in this journey instance: the score
+     * was at least {@code atLeast} (no answer: the condition does not hold).
+     */
+    public record SurveyScore(String survey, int atLeast) {}
 
     /** What a {@code loyalty} condition may ask. */
     public static final java.util.Set<String> LOYALTY_FACTS = java.util.Set.of("birthday-bonus");

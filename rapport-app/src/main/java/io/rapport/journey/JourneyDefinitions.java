@@ -169,7 +169,7 @@ class JourneyDefinitions {
             }
         }
         if (type.equals("absence")) {
-            missing = eventType(t.path("missing").asString(""), "trigger.missing", problems);
+            missing = missing(t.path("missing"), problems);
             within = duration(t.path("within"), "trigger.within", problems, true);
         }
         if (type.equals("date")) {
@@ -488,7 +488,10 @@ class JourneyDefinitions {
         if (c.has("churnReason") || c.has("loyalty")) {
             return CustomerFacts.condition(c, path, problems::add);
         }
-        problems.add(path, "unknown condition; use 'event', 'message', 'churnReason' or 'loyalty'");
+        if (c.has("survey")) {
+            return CustomerFacts.surveyCondition(c, path, problems::add);
+        }
+        problems.add(path, "unknown condition; use 'event', 'message', 'churnReason', 'loyalty' or 'survey'");
         return Optional.empty();
     }
 
@@ -526,6 +529,14 @@ class JourneyDefinitions {
                 String target = s.condition().get().messageStep().get();
                 if (!byId.containsKey(target) || !byId.get(target).type().equals("send")) {
                     problems.add(path + ".condition.message", "'" + target + "' is not a send step");
+                }
+            }
+            if (s.condition().flatMap(JourneyDefinition.Condition::survey).isPresent()) {
+                String target = s.condition().get().survey().get().survey();
+                if (!byId.containsKey(target) || !byId.get(target).variables().values().stream()
+                        .anyMatch(v -> JourneyVariables.references(v).contains(JourneyVariables.SURVEY_LINK))) {
+                    problems.add(path + ".condition.survey", "'" + target + "' is not a send step with a "
+                            + "{{" + JourneyVariables.SURVEY_LINK + "}} variable");
                 }
             }
             edges.put(s.id(), out);
@@ -592,6 +603,32 @@ class JourneyDefinitions {
             return Optional.empty();
         }
         return Optional.of(value);
+    }
+
+    /**
+     * An absence trigger's awaited event: one type, or a list of types any of which fulfils the watch
+     * ({@code ["cart_add", "order"]}: neither a cart nor an order followed); kept comma-separated.
+     */
+    private static Optional<String> missing(JsonNode m, Problems problems) {
+        if (!m.isArray()) {
+            return eventType(m.asString(""), "trigger.missing", problems);
+        }
+        List<String> types = new java.util.ArrayList<>();
+        for (int i = 0; i < m.size(); i++) {
+            eventType(m.get(i).asString(""), "trigger.missing[" + i + "]", problems).ifPresent(types::add);
+        }
+        if (types.isEmpty() || types.size() != m.size()) {
+            if (m.isEmpty()) {
+                problems.add("trigger.missing", "name at least one event type");
+            }
+            return Optional.empty();
+        }
+        String joined = String.join(",", types);
+        if (joined.length() > 60) {
+            problems.add("trigger.missing", "at most 60 characters of event types in all");
+            return Optional.empty();
+        }
+        return Optional.of(joined);
     }
 
     private static Optional<String> eventType(String value, String path, Problems problems) {

@@ -152,12 +152,14 @@ class JourneyEngine {
             return;
         }
         Instant now = clock.instant();
-        Set<String> watched = new java.util.HashSet<>();
+        Map<String, Set<String>> watched = new java.util.HashMap<>();
         Set<String> exits = new java.util.HashSet<>();
         Set<String> goals = new java.util.HashSet<>();
         Set<String> conditions = new java.util.HashSet<>();
         for (var j : active) {
-            j.getValue().trigger().missing().ifPresent(watched::add);
+            // a watch awaits one type or several ("cart_add,order"): any of them fulfils it
+            j.getValue().trigger().missing().ifPresent(m -> List.of(m.split(",")).forEach(type ->
+                    watched.computeIfAbsent(type, t -> new java.util.HashSet<>()).add(m)));
             exits.addAll(j.getValue().exitOn());
             j.getValue().goal().ifPresent(g -> goals.add(g.event()));
             j.getValue().steps().forEach(step -> step.condition().flatMap(JourneyDefinition.Condition::event)
@@ -198,9 +200,9 @@ class JourneyEngine {
                         watch(j.getKey(), trigger, signal);
                     }
                 }
-                if (watched.contains(signal.type())) {
+                if (watched.containsKey(signal.type())) {
                     db.update(WATCH).set(W_STATUS, "fulfilled").where(W_CUSTOMER.eq(signal.customerId()))
-                            .and(W_AWAITED.eq(signal.type())).and(W_STATUS.eq("waiting"))
+                            .and(W_AWAITED.in(watched.get(signal.type()))).and(W_STATUS.eq("waiting"))
                             .and(W_STARTED.le(signal.at().atOffset(ZoneOffset.UTC))).execute();
                 }
                 String type = signal.type();
@@ -730,7 +732,7 @@ class JourneyEngine {
         var declared = entryContext.declaredOnce();
         for (Cursor c : sending) {
             JourneyDefinition.Step step = c.definition.step(c.current.orElseThrow()).orElseThrow();
-            JourneyVariables.Filled filled = variables.fill(step.variables(), c.id);
+            JourneyVariables.Filled filled = variables.fill(step.variables(), c.id, step.id());
             if (filled.missing().isPresent()) {
                 // e.g. the coupon step was refused (out of stock): no message without the code
                 outcomes.put(c, "skipped:no-" + filled.missing().get());
@@ -853,7 +855,7 @@ class JourneyEngine {
             }
             case "branch" -> {
                 boolean holds = CustomerFacts.about(step.condition().orElseThrow())
-                        ? facts.holds(step.condition().get(), customerId)
+                        ? facts.holds(step.condition().get(), customerId, instanceId)
                         : holds(instanceId, step.condition().orElseThrow());
                 next = holds ? step.thenStep().or(() -> definition.following(step))
                         : step.elseStep().or(() -> definition.following(step));

@@ -1,8 +1,10 @@
 package io.rapport.journey;
 
 import io.rapport.channel.MessageTemplates;
+import io.rapport.platform.Actor;
 import io.rapport.platform.RapportException;
 import io.rapport.platform.RapportProperties;
+import io.rapport.segment.Tags;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -18,15 +20,16 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Ready-made journeys with their templates ({@code classpath:playbooks/<name>.json}): installed on request, and
- * installed and activated on the demo data. Installing again makes a new version only when the playbook changed.
+ * Ready-made journeys with their templates and the manual tags their tag steps set
+ * ({@code classpath:playbooks/<name>.json}): installed on request, and installed and activated on the demo data. Installing again makes a new version only when the playbook changed.
  */
 @Service
 public class Playbooks {
 
     /** The playbooks shipped with Rapport. */
     public static final List<String> NAMES = List.of("abandoned-cart", "viewed-often", "dormant-win-back",
-            "birthday", "new-customer", "first-use-care", "maintenance-reminder", "warranty-ending", "rescue");
+            "birthday", "new-customer", "first-use-care", "maintenance-reminder", "warranty-ending", "rescue",
+            "browsed-no-purchase");
 
     private static final Logger log = LoggerFactory.getLogger(Playbooks.class);
 
@@ -34,8 +37,10 @@ public class Playbooks {
     private final MessageTemplates templates;
     private final Journeys journeys;
     private final RapportProperties rapport;
+    private final Tags tags;
 
-    Playbooks(ObjectMapper json, MessageTemplates templates, Journeys journeys, RapportProperties rapport) {
+    Playbooks(ObjectMapper json, MessageTemplates templates, Journeys journeys, RapportProperties rapport, Tags tags) {
+        this.tags = tags;
         this.json = json;
         this.templates = templates;
         this.journeys = journeys;
@@ -59,6 +64,14 @@ public class Playbooks {
                     MessageTemplates.Definition.class);
             if (templates.find(template.getKey()).isEmpty()) {
                 templates.save(template.getKey(), definition, by);
+            }
+        }
+        for (JsonNode tag : playbook.path("tags")) {
+            // the manual tags the journey's tag steps set, so the brand need not create them first
+            String tagCode = tag.get("code").asString();
+            if (tags.catalogue().stream().noneMatch(t -> t.code().equals(tagCode))) {
+                tags.create(new Tags.NewTag(tagCode, tag.get("name").asString(), "manual", "manual", null,
+                        tag.path("description").asString(null)), new Actor(by, false));
             }
         }
         JsonNode journey = playbook.get("journey");

@@ -71,9 +71,11 @@ class SecurityConfig {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         // one-click unsubscribe links: the signed token is the permission (io.rapport.privacy)
                         .requestMatchers("/unsubscribe/**").permitAll()
+                        // journey survey links: the signed token is the permission (io.rapport.journey.Surveys)
+                        .requestMatchers("/survey/**").permitAll()
                         .anyRequest().authenticated())
                 // mail clients POST RFC 8058 one-click requests without a session or CSRF token
-                .csrf(csrf -> csrf.ignoringRequestMatchers("/unsubscribe/**"))
+                .csrf(csrf -> csrf.ignoringRequestMatchers("/unsubscribe/**", "/survey/**"))
                 .formLogin(form -> form.loginPage("/login").defaultSuccessUrl("/", false).permitAll())
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessUrl("/login?logout"))
                 .httpBasic(basic -> {})
@@ -82,7 +84,7 @@ class SecurityConfig {
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
                                         + "script-src 'self'; frame-ancestors 'none'"))
                         .frameOptions(frame -> frame.deny())
-                        // unsubscribe links carry a token in the path: never send it on as a Referer
+                        // unsubscribe and survey links carry a token in the path: never send it on as a Referer
                         .referrerPolicy(referrer -> referrer.policy(org.springframework.security.web.header.writers
                                 .ReferrerPolicyHeaderWriter.ReferrerPolicy.SAME_ORIGIN))
                         .permissionsPolicyHeader(permissions -> permissions.policy(

@@ -142,6 +142,33 @@ abstract class JourneyDateTriggerTests extends JourneyTestBase {
     }
 
     @Test
+    void should_send_one_maintenance_reminder_naming_both_products_due_the_same_day() throws Exception {
+        String ac = source + "-AC";
+        String purifier = source + "-WP";
+        products(ac + " 12 72", purifier + " 12 24");
+        customers("two Asia/Shanghai", "one Asia/Shanghai");
+        orderLine(source + "-1", "two", "2025-03-10T03:00:00Z", ac, "sale", "");
+        orderLine(source + "-2", "two", "2025-03-10T06:00:00Z", purifier, "sale", "");
+        orderLine(source + "-3", "one", "2025-03-10T03:00:00Z", ac, "sale", "");
+        template(source + "-care2", "marketing", List.of("product", "products"),
+                "保养 {{product|家电}} ({{products|1}})");
+        String code = source + "-maintenance-two";
+        journey(code, """
+            {"type": "date", "field": "maintenance-due", "at": "10:00", "filter": {"category": "%s"}}
+            """.formatted(source), source + "-care2");
+
+        clock.set(Instant.parse("2026-03-10T02:30:00Z")); // 10:30 in Shanghai
+        assertThat(engine.runDateTriggers()).as("one entry per customer").isEqualTo(2);
+        clock.set(Instant.parse("2026-03-10T03:30:00Z")); // the next hourly check: the same occasions, entered
+        assertThat(engine.runDateTriggers()).isZero();
+        List<String> reminders = bodies("two");
+        assertThat(reminders).hasSize(1);
+        assertThat(reminders.getFirst()).contains("Product " + ac).contains("Product " + purifier).endsWith("(2)");
+        assertThat(bodies("one")).containsExactly("保养 Product " + ac + " (1)");
+        assertThat(entered(code)).isEqualTo(2);
+    }
+
+    @Test
     void should_offer_extended_service_30_days_before_the_warranty_ends() throws Exception {
         String tv = source + "-TV";
         String ac = source + "-AC";

@@ -26,7 +26,9 @@ import tools.jackson.databind.JsonNode;
  * run's "repurchase probability fell below 20%" events (publishing them only on the crossing is ScoringTests'
  * business) enrol demo customers in the evening. At 10:00 each gets the message for the kind of their most telling
  * churn reason, three days later a coupon, after a week a care-call task is opened for staff, after two weeks the
- * final offer; an order ends the rescue. Nobody without consent, over the cap or in the holdout gets a message.
+ * final offer, three days later the satisfaction survey, whose link (followed from the received email over HTTP)
+ * records a score that sets the outcome tag (4-5 satisfied, 1-3 unhappy, a week without an answer: no answer); an
+ * order ends the rescue. Nobody without consent, over the cap or in the holdout gets a message.
  */
 @TestPropertySource(properties = "rapport.test.context=rescue")
 abstract class RescuePlaybookTests extends PlaybookTestBase {
@@ -37,11 +39,14 @@ abstract class RescuePlaybookTests extends PlaybookTestBase {
             "engagement", "最近好吗", "other", "最近好吗");
     static final String[] COUPON = {"专属优惠"};
     static final String[] FINAL = {"最后的礼物"};
+    static final String[] SURVEY = {"请为我们打个分"};
 
     @Autowired
     ApplicationEventPublisher events;
     @Autowired
     CustomerScores scores;
+    @Autowired
+    io.rapport.segment.Tags tagCatalogue;
 
     @Test
     void should_rescue_demo_customers_by_their_churn_reason_with_coupon_care_call_and_final_offer() throws Exception {
@@ -120,11 +125,104 @@ abstract class RescuePlaybookTests extends PlaybookTestBase {
                 assertThat(received(e, COUPON)).as("not rescued: " + e).isZero();
             }
         }
+
+        // three days after the final offer: the satisfaction survey; its link is followed from the received email
+        List<String> reachable = chosen.stream().filter(e -> !holdout.get(customerByEmail(e))
+                && !ordering.contains(e) && !e.equals(noConsent)).toList();
+        assertThat(reachable).hasSizeGreaterThanOrEqualTo(3);
+        advance(Duration.ofDays(3), () -> dueTimers() == 0);
+        outbox.dispatchDue();
+        for (String e : chosen) {
+            assertThat(received(e, SURVEY)).as("survey to " + e).isEqualTo(reachable.contains(e) ? 1 : 0);
+        }
+        String happy = reachable.get(0);
+        String unhappy = reachable.get(1);
+        String happyLink = surveyPath(happy);
+        var page = anonymous().getPage(happyLink);
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"score-1\"").contains("id=\"score-5\"");
+        String action = page.body().replaceAll("(?s).*<form method=\"post\" action=\"([^\"]+)\".*", "$1");
+        assertThat(action).isEqualTo(happyLink);
+        assertThat(answer(action, "5").statusCode()).isEqualTo(200);
+        assertThat(answer(action, "5").statusCode()).as("the same answer again: a repeat").isEqualTo(200);
+        var changed = answer(action, "2");
+        assertThat(changed.statusCode()).as("the first answer is final").isEqualTo(409);
+        assertThat(changed.body()).contains("survey-already-answered");
+        assertThat(answer(surveyPath(unhappy), "2").statusCode()).isEqualTo(200);
+        assertThat(answer(surveyPath(unhappy), "9").statusCode()).as("scores are 1-5").isEqualTo(400);
+        String forged = happyLink.substring(0, happyLink.length() - 3) + (happyLink.endsWith("AAA") ? "BBB" : "AAA");
+        assertThat(answer(forged, "1").statusCode()).isEqualTo(400);
+        assertThat(anonymous().getPage(happyLink).body()).as("the answer shown again").contains("id=\"survey-done\"");
+        assertThat(tags(happy)).as("answered 5: satisfied at once").contains("rescue_satisfied")
+                .doesNotContain("rescue_unhappy", "rescue_no_answer");
+        assertThat(tags(unhappy)).contains("rescue_unhappy").doesNotContain("rescue_satisfied");
+        assertThat(db.fetchCount(org.jooq.impl.DSL.table("ingest_event"), org.jooq.impl.DSL.field("type")
+                .eq("survey_answered"))).as("one survey_answered event per answer").isEqualTo(2);
+
+        // a week without an answer: the outcome is "no answer" for everybody else still inside
+        advance(Duration.ofDays(7), () -> dueTimers() == 0);
+        for (String e : chosen) {
+            long id = customerByEmail(e);
+            boolean inside = !holdout.get(id) && !ordering.contains(e);
+            if (inside && !e.equals(happy) && !e.equals(unhappy)) {
+                assertThat(tags(e)).as("no answer from " + e).contains("rescue_no_answer");
+            } else if (!inside) {
+                assertThat(tags(e)).as("no outcome for " + e).doesNotContain("rescue_satisfied", "rescue_unhappy",
+                        "rescue_no_answer");
+            }
+        }
+        assertThat(tags(happy)).doesNotContain("rescue_no_answer");
+
         var stats = journeys.stats("rescue");
         assertThat(stats.treatment().converted())
                 .isEqualTo(ordering.stream().filter(e -> !holdout.get(customerByEmail(e))).count());
         assertThat(stats.messages().suppressedByReason()).containsKey("consent-withdrawn")
                 .containsKey("frequency-cap-day");
+    }
+
+    /** The path of the survey link in the survey email this customer received. */
+    String surveyPath(String email) throws Exception {
+        for (jakarta.mail.internet.MimeMessage m : mailTo(email)) {
+            if (m.getSubject().contains(SURVEY[0])) {
+                var link = java.util.regex.Pattern.compile("https?://\\S+(/survey/\\S+)").matcher((String) m.getContent());
+                assertThat(link.find()).as("a survey link in " + m.getContent()).isTrue();
+                return link.group(1);
+            }
+        }
+        throw new AssertionError("no survey email to " + email);
+    }
+
+    /** The answer form's POST, without login or cookies, as a browser would send it from the page. */
+    java.net.http.HttpResponse<String> answer(String path, String score) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("score=" + score)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
+    List<String> tags(String email) {
+        return tagCatalogue.of(customerByEmail(email)).current().stream()
+                .map(io.rapport.segment.Tags.CustomerTag::code).toList();
+    }
+
+    @Test
+    void should_install_the_outcome_tags_with_the_playbook() {
+        install("rescue");
+        assertThat(tagCatalogue.catalogue().stream().map(io.rapport.segment.Tags.Tag::code).toList())
+                .contains("rescue_satisfied", "rescue_unhappy", "rescue_no_answer");
+        install("rescue"); // again: the tags exist, nothing fails
+    }
+
+    @Test
+    void should_reject_a_survey_condition_naming_a_step_without_a_survey_link() {
+        install("rescue");
+        var definition = admin().get("/api/v1/journeys/rescue").json().get("definition").asString()
+                .replace("\"survey\": \"survey\"", "\"survey\": \"final\"").replace("\"survey\":\"survey\"",
+                        "\"survey\":\"final\"");
+        var response = admin().putJson("/api/v1/journeys/rescue", definition);
+        assertThat(response.status()).as(response.body()).isEqualTo(400);
+        assertThat(response.body()).contains("condition.survey");
     }
 
     @Test
