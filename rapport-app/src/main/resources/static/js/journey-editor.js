@@ -73,7 +73,7 @@
   var SVG = 'http://www.w3.org/2000/svg';
   var CARD_WIDTH = 230;
   var GAP_X = 40;
-  var GAP_Y = 46;
+  var GAP_Y = 36;
   var PAD = 16;
 
   var palette = el('div', {'class': 'je-palette', id: 'je-palette', role: 'toolbar', 'aria-label': L.palette});

@@ -65,8 +65,14 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
 
     /** Drops a palette entry below every step of the canvas (its bottom edge). */
     void dropAtEnd(String type) {
+        dropBelowTheChart(browser.find("#je-palette-" + type));
+    }
+
+    /** Drags onto the canvas's bottom edge, below every step, scrolled into view first as a person would. */
+    void dropBelowTheChart(WebElement from) {
         WebElement canvas = browser.find(".je-canvas-wrap");
-        drag(browser.find("#je-palette-" + type), canvas, canvas.getSize().getHeight() / 2 - 4);
+        browser.script("arguments[0].scrollIntoView({block: 'end'})", canvas);
+        drag(from, canvas, canvas.getSize().getHeight() / 2 - 4);
     }
 
     JsonNode savedDefinition(String code) {
@@ -129,8 +135,7 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
         drag(browser.find("#je-step-exit"), browser.find("#je-step-branch"), -8);
         assertThat(browser.findAll("#je-canvas .je-step").stream().map(e -> e.getAttribute("data-id")).toList())
                 .containsExactly("send", "points", "wait", "exit", "branch");
-        WebElement canvas = browser.find(".je-canvas-wrap");
-        drag(browser.find("#je-step-exit"), canvas, canvas.getSize().getHeight() / 2 - 4);
+        dropBelowTheChart(browser.find("#je-step-exit"));
         assertThat(browser.findAll("#je-canvas .je-step").stream().map(e -> e.getAttribute("data-id")).toList())
                 .containsExactly("send", "points", "wait", "branch", "exit");
 
@@ -172,7 +177,7 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
         String template = source + "-pick";
         var saved = admin().putJson("/api/v1/channel/templates/" + template, Map.of("channel", "email",
                 "purpose", "marketing", "variables", List.of("name"), "defaultLanguage", "en",
-                "texts", Map.of("en", Map.of("subject", "Hello", "body", "Hello {{name}}"))));
+                "texts", Map.of("en", Map.of("subject", "Hello", "body", "Hello {{name|there}}"))));
         assertThat(saved.status()).as(saved.body()).isEqualTo(200);
         // an event type the platform has seen: one wishlist_add event of a known customer
         String email = source + "-pick@example.com";
@@ -187,6 +192,7 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
         browser.open("/journeys/new?lang=en");
         browser.awaitVisible("#journey-editor[data-ready]");
         browser.find("#journey-code").sendKeys(code);
+        browser.find("#je-field-name").sendKeys("Drawn in two dimensions");
         new Select(browser.find("#je-trigger-type")).selectByValue("event");
         // the event type picker: the search narrows the list to what matches, the seen type is picked from it
         browser.find("#je-trigger-event-search").sendKeys("wishl");
@@ -255,11 +261,14 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
         assertThat(browser.has("#je-step-goal")).isFalse();
         assertThat(browser.find("#definition").getAttribute("value")).doesNotContain("\"goal\"");
 
+        String sent = browser.find("#definition").getAttribute("value");
         browser.find("#save-definition").click();
-        browser.await(d -> browser.path().startsWith("/journeys/" + code));
+        browser.await(d -> browser.path().startsWith("/journeys/" + code) || browser.has("#problems"));
+        assertThat(browser.has("#problems")).as(() -> browser.find("#problems").getText() + " in " + sent).isFalse();
         browser.awaitVisible("#saved");
         JsonNode definition = savedDefinition(code);
         assertThat(definition.get("trigger").get("type").asString()).isEqualTo("event");
+        assertThat(definition.get("name").asString()).isEqualTo("Drawn in two dimensions");
         assertThat(definition.get("trigger").get("event").asString()).isEqualTo("wishlist_add");
         assertThat(stepIds(definition)).containsExactly("branch", "send", "send-2", "exit");
         JsonNode steps = definition.get("steps");
