@@ -7,6 +7,11 @@
  * Delete removes it, Enter opens it in the side panel, where every connection is a select.
  * Fields the editor does not know (a step or trigger type added to the engine later, or an unknown key) are kept as
  * they are and edited as raw JSON in the panel. No inline scripts: the console's CSP allows only this server's files.
+ * The canvas is a layered flow chart drawn by hand: the trigger on top, each step one layer below the furthest step
+ * leading to it (connections to an earlier step in the list are loops, drawn round the side), the arms of a branch
+ * or split side by side under it, arrows in an SVG behind the cards. Pickers (event types, tags, rewards, templates,
+ * segments) are a search box over a select, filled from /journeys/editor/choices. Undo / redo keep the texts of the
+ * definition before each change (typing in one field is one change).
  */
 (function () {
   'use strict';
@@ -20,30 +25,35 @@
   var L = config.labels;
   var readOnly = root.hasAttribute('data-read-only');
 
-  /* Known fields per step type: [key, kind]; kinds: text, duration, number, template, step, json. */
+  /*
+   * Known fields per step type: [key, kind]; kinds: text, duration, number, step, json, and the pickers (a search
+   * over a catalogue): event, tag, reward, template, segment.
+   */
   var STEP_FIELDS = {
-    wait: [['duration', 'duration'], ['until', 'text'], ['event', 'text'], ['timeout', 'duration'],
+    wait: [['duration', 'duration'], ['until', 'text'], ['event', 'event'], ['timeout', 'duration'],
       ['then', 'step'], ['else', 'step']],
     send: [['template', 'template'], ['variables', 'json']],
-    branch: [['condition.event', 'text'], ['condition.message', 'step'], ['condition.engagement', 'text'],
+    branch: [['condition.event', 'event'], ['condition.message', 'step'], ['condition.engagement', 'text'],
       ['then', 'step'], ['else', 'step']],
     split: [],
-    tag: [['tag', 'text']],
-    untag: [['tag', 'text']],
+    tag: [['tag', 'tag']],
+    untag: [['tag', 'tag']],
     points: [['points', 'number']],
-    coupon: [['reward', 'text']],
+    coupon: [['reward', 'reward']],
     task: [['kind', 'text'], ['title', 'text'], ['assignee', 'text'], ['role', 'text'], ['due', 'duration']],
     goal: [],
     exit: []
   };
   var TRIGGER_FIELDS = {
-    event: [['event', 'text'], ['filter', 'json']],
-    absence: [['event', 'text'], ['filter', 'json'], ['missing', 'text'], ['within', 'duration']],
+    event: [['event', 'event'], ['filter', 'json']],
+    absence: [['event', 'event'], ['filter', 'json'], ['missing', 'event'], ['within', 'duration']],
     date: [['field', 'text'], ['offsetDays', 'number'], ['at', 'text']],
     manual: [],
     score: [['score', 'text'], ['to', 'text'], ['from', 'text']],
-    count: [['event', 'text'], ['filter', 'json'], ['per', 'text'], ['moreThan', 'number'], ['within', 'duration']]
+    count: [['event', 'event'], ['filter', 'json'], ['per', 'text'], ['moreThan', 'number'], ['within', 'duration']],
+    segment: [['segment', 'segment'], ['on', 'text']]
   };
+  var PICKERS = ['event', 'tag', 'reward', 'template', 'segment'];
   var FIELD_LABELS = {'condition.event': 'conditionEvent', 'condition.message': 'conditionMessage',
     'condition.engagement': 'engagement'};
   var DEFAULTS = {
@@ -56,16 +66,37 @@
   var selected = null;      // null: the journey (name, trigger); else the selected step object
   var problemsById = {};    // step id -> messages, from the last save
   var journeyProblems = [];
+  var choices = {};         // picker kind -> [{value, label, variables}], from the server
+  var history = {undo: [], redo: [], text: textarea.value, key: null};  // texts of the definition before each change
+  var editKey = null;       // the field being typed in: its keystrokes make one change
+
+  var SVG = 'http://www.w3.org/2000/svg';
+  var CARD_WIDTH = 230;
+  var GAP_X = 40;
+  var GAP_Y = 36;
+  var PAD = 16;
 
   var palette = el('div', {'class': 'je-palette', id: 'je-palette', role: 'toolbar', 'aria-label': L.palette});
   var canvas = el('ol', {'class': 'je-canvas', id: 'je-canvas', 'aria-label': L.canvas});
   var panel = el('div', {'class': 'je-panel card', id: 'je-panel', 'aria-live': 'polite'});
   var jsonState = el('p', {'class': 'error', id: 'je-json-state', hidden: 'hidden', text: L.invalidJson});
   var triggerCard = el('button', {type: 'button', 'class': 'je-trigger', id: 'je-trigger'});
-  var canvasWrap = el('div', {'class': 'je-canvas-wrap'}, [triggerCard, canvas]);
+  var edges = document.createElementNS(SVG, 'svg');
+  edges.setAttribute('class', 'je-edges');
+  edges.setAttribute('id', 'je-edges');
+  edges.setAttribute('aria-hidden', 'true');
+  var indicator = el('div', {'class': 'je-drop', 'aria-hidden': 'true', text: L.dropHere});
+  var graph = el('div', {'class': 'je-graph', id: 'je-graph'}, [triggerCard, canvas]);
+  graph.insertBefore(edges, graph.firstChild);
+  var undoButton = el('button', {type: 'button', id: 'je-undo', disabled: 'disabled', title: L.undoHelp,
+    text: '↶ ' + L.undo});
+  var redoButton = el('button', {type: 'button', id: 'je-redo', disabled: 'disabled', title: L.undoHelp,
+    text: '↷ ' + L.redo});
+  var toolbar = el('div', {'class': 'je-toolbar'}, [undoButton, redoButton]);
+  var canvasWrap = el('div', {'class': 'je-canvas-wrap'}, [graph]);
   root.appendChild(el('div', {'class': 'je-palette-wrap'}, [el('h3', {text: L.palette}), palette,
-    el('p', {'class': 'muted', text: L.moveHelp})]));
-  root.appendChild(canvasWrap);
+    el('p', {'class': 'muted', text: L.moveHelp}), el('p', {'class': 'muted', text: L.undoHelp})]));
+  root.appendChild(el('div', {'class': 'je-canvas-col'}, readOnly ? [canvasWrap] : [toolbar, canvasWrap]));
   root.appendChild(panel);
   textarea.parentNode.insertBefore(jsonState, textarea);
 
@@ -108,10 +139,58 @@
     if (!editable()) {
       return;
     }
-    textarea.value = JSON.stringify(def, null, 2);
+    var text = JSON.stringify(def, null, 2);
+    remember(text, editKey);
+    editKey = null;
+    textarea.value = text;
     jsonState.hidden = true;
     textarea.classList.remove('invalid');
     drawCanvas();
+  }
+
+  /* ---- undo and redo: the definition's text before each change; keystrokes in one field are one change ---- */
+
+  function remember(text, key) {
+    if (text === history.text) {
+      return;
+    }
+    if (!key || key !== history.key) {
+      history.undo.push(history.text);
+      if (history.undo.length > 200) {
+        history.undo.shift();
+      }
+    }
+    history.redo = [];
+    history.key = key || null;
+    history.text = text;
+    historyButtons();
+  }
+
+  function historyButtons() {
+    undoButton.disabled = readOnly || !history.undo.length;
+    redoButton.disabled = readOnly || !history.redo.length;
+  }
+
+  function restore(from, to) {
+    if (!editable() || !from.length) {
+      return;
+    }
+    to.push(history.text);
+    history.text = from.pop();
+    history.key = null;
+    textarea.value = history.text;
+    read();
+    drawCanvas();
+    drawPanel();
+    historyButtons();
+  }
+
+  function undo() {
+    restore(history.undo, history.redo);
+  }
+
+  function redo() {
+    restore(history.redo, history.undo);
   }
 
   function read() {
@@ -161,28 +240,105 @@
     if (s && typeof s.next === 'string' && s.next) {
       return s.next;
     }
-    return steps()[index + 1] ? steps()[index + 1].id : L.end;
+    return steps()[index + 1] ? steps()[index + 1].id : undefined;
   }
 
+  /* Where a step leads: [{field, label, to: step id or undefined (the end), target: what the card shows}]. */
   function connections(step, index) {
     var c = [];
-    var after = steps()[index + 1] ? steps()[index + 1].id : L.end;
+    var after = steps()[index + 1] ? steps()[index + 1].id : undefined;
+    var link = function (field, label, to) {
+      c.push({field: field, label: label, to: to, target: to === undefined || to === '' ? L.end : String(to)});
+    };
     if (step.type === 'exit') {
       return c;
     }
     if (step.type === 'split') {
       (Array.isArray(step.branches) ? step.branches : []).forEach(function (b, i) {
-        c.push({field: 'branches.' + i, label: (b && b.weight) + '%', target: (b && b.next) || L.end});
+        link('branches.' + i, (b && b.weight) + '%', (b && b.next) || undefined);
       });
       return c;
     }
     if (step.type === 'branch' || (step.type === 'wait' && step.event)) {
-      c.push({field: 'then', label: L.then, target: step.then || after});
-      c.push({field: 'else', label: L['else'], target: step['else'] || after});
+      link('then', L.then, step.then || after);
+      link('else', L['else'], step['else'] || after);
       return c;
     }
-    c.push({field: 'next', label: L.next, target: following(index)});
+    link('next', L.next, following(index));
     return c;
+  }
+
+  /*
+   * The layered layout: the trigger is layer -1 and leads to the first step; a step's layer is one below the furthest
+   * step before it in the list that leads to it (a connection to an earlier step is a loop and does not count); a
+   * step nothing before it leads to goes one below the step above it in the list. In each layer a step sits under
+   * the steps leading to it, each arm under its own slot of the step it leaves (then left of else, arms in order),
+   * pushed apart where boxes would overlap. Answers {layer: [], x: [] (in columns), links: []}.
+   */
+  function layout() {
+    var list = steps();
+    var at = {};
+    list.forEach(function (s, i) {
+      if (s && typeof s === 'object' && s.id !== undefined && !at.hasOwnProperty(String(s.id))) {
+        at[String(s.id)] = i;
+      }
+    });
+    var links = [];
+    var drawn = [];
+    list.forEach(function (s, i) {
+      if (!s || typeof s !== 'object') {
+        return;
+      }
+      drawn.push(i);
+      var out = connections(s, i);
+      var forward = out.filter(function (c) {
+        return c.to !== undefined && at.hasOwnProperty(String(c.to)) && at[String(c.to)] > i;
+      });
+      out.forEach(function (c) {
+        var to = c.to !== undefined && at.hasOwnProperty(String(c.to)) ? at[String(c.to)] : null;
+        var slot = forward.indexOf(c);
+        links.push({from: i, to: to, field: c.field, label: c.label,
+          slot: slot < 0 ? 0 : slot - (forward.length - 1) / 2});
+      });
+    });
+    if (drawn.length) {
+      links.unshift({from: -1, to: drawn[0], field: 'trigger', label: '', slot: 0});
+    }
+    var layer = {'-1': -1};
+    var x = {'-1': 0};
+    var previous = -1;
+    drawn.forEach(function (i) {
+      var into = links.filter(function (l) { return l.to === i && l.from < i; });
+      layer[i] = into.length ? Math.max.apply(null, into.map(function (l) { return layer[l.from] + 1; }))
+        : layer[previous] + 1;
+      previous = i;
+    });
+    var layers = [];
+    drawn.forEach(function (i) {
+      (layers[layer[i]] = layers[layer[i]] || []).push(i);
+    });
+    layers.forEach(function (row) {
+      if (!row) {
+        return;
+      }
+      var wanted = {};
+      row.forEach(function (i) {
+        var into = links.filter(function (l) { return l.to === i && l.from < i; });
+        wanted[i] = into.length ? into.reduce(function (sum, l) { return sum + x[l.from] + l.slot; }, 0) / into.length
+          : 0;
+      });
+      row.sort(function (a, b) { return wanted[a] - wanted[b] || a - b; });
+      var placed = [];
+      row.forEach(function (i, k) {
+        placed[k] = k === 0 ? wanted[i] : Math.max(wanted[i], placed[k - 1] + 1);
+      });
+      // shift the row back so that, on average, each box is where it wanted to be
+      var drift = row.reduce(function (sum, i, k) { return sum + placed[k] - wanted[i]; }, 0) / row.length;
+      row.forEach(function (i, k) {
+        x[i] = placed[k] - drift;
+      });
+    });
+    return {layer: layer, x: x, links: links, layers: layers, drawn: drawn};
   }
 
   function summary(step) {
@@ -201,6 +357,9 @@
 
   function drawCanvas() {
     triggerCard.textContent = '';
+    if (indicator.parentNode) {
+      indicator.parentNode.removeChild(indicator);
+    }
     var t = def.trigger && typeof def.trigger === 'object' ? def.trigger : {};
     triggerCard.appendChild(el('span', {'class': 'step-type', text: L.trigger}));
     triggerCard.appendChild(el('strong', {text: ' ' + (config.triggerLabels[t.type] || t.type || '?')}));
@@ -216,6 +375,7 @@
     if (!steps().length) {
       canvas.appendChild(el('li', {'class': 'je-empty muted', text: L.empty}));
     }
+    var plan = layout();
     steps().forEach(function (step, index) {
       if (!step || typeof step !== 'object') {
         return;
@@ -240,6 +400,7 @@
           title: L.selectHelp, text: c.label + ' → ' + c.target}));
       });
       card.appendChild(links);
+      card.setAttribute('data-layer', String(plan.layer[index]));
       if (problemsById[step.id]) {
         card.classList.add('je-problem');
         card.appendChild(el('div', {'class': 'je-problem-text error', text: problemsById[step.id].join('; ')}));
@@ -255,6 +416,116 @@
         card.appendChild(tools);
       }
       canvas.appendChild(card);
+    });
+    place(plan);
+  }
+
+  /* Puts the trigger and the cards where the layout says (rows as tall as their tallest card) and draws the arrows. */
+  function place(plan) {
+    var cards = {};
+    canvas.querySelectorAll('.je-step').forEach(function (card) {
+      cards[card.getAttribute('data-index')] = card;
+    });
+    var boxes = {'-1': triggerCard};
+    Object.keys(cards).forEach(function (i) { boxes[i] = cards[i]; });
+    var empty = canvas.querySelector('.je-empty');
+    var minX = 0;
+    var maxX = 0;
+    Object.keys(boxes).forEach(function (i) {
+      minX = Math.min(minX, plan.x[i]);
+      maxX = Math.max(maxX, plan.x[i]);
+    });
+    var unit = CARD_WIDTH + GAP_X;
+    // loops run round the right-hand side and need room there; a narrow chart sits in the middle of the canvas
+    var loops = plan.links.some(function (l) {
+      return l.to !== null && l.from >= 0 && plan.layer[l.to] <= plan.layer[l.from];
+    });
+    var width = PAD * 2 + Math.round((maxX - minX) * unit) + CARD_WIDTH + (loops ? GAP_X : 0);
+    var shift = Math.max(0, Math.floor((canvasWrap.clientWidth - width) / 2));
+    var top = PAD;
+    var rows = [['-1']].concat(plan.layers.map(function (row) { return (row || []).map(String); }));
+    var pos = {};
+    rows.forEach(function (row) {
+      var tallest = 0;
+      row.forEach(function (i) {
+        var box = boxes[i];
+        box.style.width = CARD_WIDTH + 'px';
+        tallest = Math.max(tallest, box.offsetHeight);
+      });
+      row.forEach(function (i) {
+        var box = boxes[i];
+        var left = shift + PAD + Math.round((plan.x[i] - minX) * unit);
+        box.style.left = left + 'px';
+        box.style.top = top + 'px';
+        pos[i] = {left: left, top: top, width: CARD_WIDTH, height: box.offsetHeight};
+      });
+      top += tallest + GAP_Y;
+    });
+    if (empty) {
+      empty.style.left = (shift + PAD) + 'px';
+      empty.style.top = top + 'px';
+      empty.style.width = CARD_WIDTH + 'px';
+      top += empty.offsetHeight + GAP_Y;
+    }
+    width += shift;
+    var height = top + PAD;
+    graph.style.width = width + 'px';
+    graph.style.height = height + 'px';
+    drawLinks(plan, pos, width, height);
+  }
+
+  function svg(tag, attrs) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    return e;
+  }
+
+  /* Arrows: down into the next layers as curves, loops (to a step above or beside) round the right-hand side. */
+  function drawLinks(plan, pos, width, height) {
+    edges.textContent = '';
+    edges.setAttribute('width', String(width));
+    edges.setAttribute('height', String(height));
+    var marker = svg('marker', {id: 'je-arrow', viewBox: '0 0 10 10', refX: '9', refY: '5', markerWidth: '7',
+      markerHeight: '7', orient: 'auto-start-reverse'});
+    marker.appendChild(svg('path', {d: 'M0,0 L10,5 L0,10 z', 'class': 'je-arrow-head'}));
+    var defs = svg('defs', {});
+    defs.appendChild(marker);
+    edges.appendChild(defs);
+    var id = function (i) { return i === -1 ? 'trigger' : String(steps()[i].id); };
+    plan.links.forEach(function (l) {
+      var from = pos[String(l.from)];
+      var to = l.to === null ? null : pos[String(l.to)];
+      if (!from || !to) {
+        return;
+      }
+      var d;
+      var labelAt;
+      var sx = from.left + from.width / 2 + l.slot * Math.min(60, from.width / 4);
+      var sy = from.top + from.height;
+      if (to.top > from.top) {
+        var tx = to.left + to.width / 2;
+        var ty = to.top;
+        var bend = Math.max(20, (ty - sy) / 2);
+        d = 'M' + sx + ',' + sy + ' C' + sx + ',' + (sy + bend) + ' ' + tx + ',' + (ty - bend) + ' ' + tx + ',' + ty;
+        labelAt = {x: (sx + tx) / 2, y: sy + 14};
+      } else {
+        var rx = from.left + from.width;
+        var ry = from.top + from.height / 2;
+        var ex = to.left + to.width;
+        var ey = to.top + to.height / 2;
+        var out = Math.max(rx, ex) + GAP_X * 0.8;
+        d = 'M' + rx + ',' + ry + ' C' + out + ',' + ry + ' ' + out + ',' + ey + ' ' + ex + ',' + ey;
+        labelAt = {x: out - 4, y: (ry + ey) / 2};
+      }
+      var path = svg('path', {d: d, 'class': 'je-edge' + (to.top > from.top ? '' : ' je-loop'),
+        'marker-end': 'url(#je-arrow)', 'data-from': id(l.from), 'data-to': id(l.to), 'data-field': l.field});
+      edges.appendChild(path);
+      if (l.label && l.field !== 'next') {
+        var text = svg('text', {x: String(labelAt.x), y: String(labelAt.y), 'class': 'je-edge-label',
+          'text-anchor': 'middle'});
+        text.textContent = l.label;
+        edges.appendChild(text);
+      }
     });
   }
 
@@ -272,8 +543,8 @@
   function newStep(type) {
     var step = {id: uniqueId(type), type: type};
     var extra = JSON.parse(JSON.stringify(DEFAULTS[type] || {}));
-    if (type === 'send' && config.templates.length) {
-      extra.template = config.templates[0].code;
+    if (type === 'send' && choices.template && choices.template.length) {
+      extra.template = choices.template[0].value;
     }
     Object.keys(extra).forEach(function (k) { step[k] = extra[k]; });
     return step;
@@ -398,6 +669,11 @@
     }
   }
 
+  /* Keystrokes in one field of one step (or of the journey) make one change for undo. */
+  function typingKey(input) {
+    return (selected ? 'step:' + selected.id : 'journey') + '/' + input.id;
+  }
+
   function fieldId(path) {
     return 'je-field-' + path.replace(/\./g, '-');
   }
@@ -426,28 +702,18 @@
     return s;
   }
 
-  function fieldInput(object, path, kind, onChanged, selfId) {
+  function fieldInput(object, path, kind, onChanged, selfId, givenId) {
     var value = getPath(object, path);
-    var id = fieldId(path);
+    var id = givenId || fieldId(path);
     var input;
     if (kind === 'step') {
       return stepSelect(id, value, function (v) { setPath(object, path, v); onChanged(); }, selfId);
     }
-    if (kind === 'template') {
-      input = el('select', {id: id});
-      input.appendChild(el('option', {value: '', text: L.noTemplate}));
-      config.templates.forEach(function (t) {
-        input.appendChild(el('option', {value: t.code, text: t.code + ' (' + t.channel + ')'}));
+    if (PICKERS.indexOf(kind) >= 0) {
+      return picker(id, kind, value, function (v) {
+        setPath(object, path, v);
+        onChanged(kind === 'template');
       });
-      if (value && !config.templates.some(function (t) { return t.code === value; })) {
-        input.appendChild(el('option', {value: value, text: value + ' ?'}));
-      }
-      input.value = value || '';
-      input.addEventListener('change', function () {
-        setPath(object, path, input.value || undefined);
-        onChanged(true);
-      });
-      return input;
     }
     if (kind === 'json') {
       input = el('textarea', {id: id, rows: '3', 'class': 'je-json'});
@@ -462,6 +728,7 @@
         try {
           setPath(object, path, JSON.parse(input.value));
           input.classList.remove('invalid');
+          editKey = typingKey(input);
           onChanged();
         } catch (e) {
           input.classList.add('invalid');
@@ -477,6 +744,7 @@
     input.value = value === undefined || value === null ? '' : String(value);
     input.addEventListener('input', function () {
       var v = input.value;
+      editKey = typingKey(input);
       if (v === '') {
         setPath(object, path, undefined);
       } else if (kind === 'number') {
@@ -487,6 +755,63 @@
       onChanged();
     });
     return input;
+  }
+
+  /*
+   * A picker: a search box over a select of the catalogue's entries that match it. The value held is always shown
+   * (marked when the catalogue does not have it), and what is typed in the search can be chosen as it is, so a
+   * value the catalogue does not know yet (an event type before its first event) can still be written; the server
+   * checks the catalogues on save. A segment is written as its id (a number); a name already there is kept.
+   */
+  function picker(id, kind, value, onChange) {
+    var search = el('input', {type: 'search', id: id + '-search', 'class': 'je-picker-search',
+      placeholder: L.search, 'aria-label': L.search, 'aria-controls': id, autocomplete: 'off'});
+    var list = el('select', {id: id, 'class': 'je-picker-select'});
+    var held = value === undefined || value === null ? '' : String(value);
+    var entries = choices[kind] || [];
+    var current = entries.filter(function (c) { return c.value === held; })[0]
+      || (kind === 'segment' ? entries.filter(function (c) { return c.label === held; })[0] : undefined);
+    var selectedValue = current ? current.value : held;
+    function text(c) {
+      return c.label && c.label !== c.value ? c.label + ' (' + c.value + ')' : c.value;
+    }
+    function fill() {
+      var q = search.value.trim();
+      var lower = q.toLowerCase();
+      list.textContent = '';
+      list.appendChild(el('option', {value: '', text: kind === 'template' ? L.noTemplate : L.none}));
+      entries.forEach(function (c) {
+        if (!lower || c.value.toLowerCase().indexOf(lower) >= 0 || text(c).toLowerCase().indexOf(lower) >= 0
+            || c.value === selectedValue) {
+          list.appendChild(el('option', {value: c.value, text: text(c)}));
+        }
+      });
+      if (held && !current) {
+        list.appendChild(el('option', {value: held, text: held + ' · ' + L.notInCatalogue, 'class': 'je-unknown'}));
+      }
+      if (q && q !== held && !entries.some(function (c) { return c.value === q; })) {
+        list.appendChild(el('option', {value: q, text: q + ' · ' + L.notInCatalogue, 'class': 'je-typed'}));
+      }
+      list.value = selectedValue;
+    }
+    fill();
+    search.addEventListener('input', fill);
+    search.addEventListener('keydown', function (e) {
+      if (e.key === 'ArrowDown') {
+        e.preventDefault();
+        list.focus();
+      }
+    });
+    list.addEventListener('change', function () {
+      var v = list.value;
+      selectedValue = v;
+      if (kind === 'segment' && /^[0-9]+$/.test(v)) {
+        onChange(Number(v));
+      } else {
+        onChange(v === '' ? undefined : v);
+      }
+    });
+    return el('span', {'class': 'je-picker'}, [search, list]);
   }
 
   /* The keys of an object the form does not show, as one JSON object to edit; written back key by key. */
@@ -512,6 +837,7 @@
         return;
       }
       area.classList.remove('invalid');
+      editKey = typingKey(area);
       Object.keys(object).forEach(function (k) {
         if (known.indexOf(k) < 0) {
           delete object[k];
@@ -570,8 +896,7 @@
     panel.appendChild(label(L.type, type));
     var fields = TRIGGER_FIELDS[trigger.type] || [];
     fields.forEach(function (f) {
-      var input = fieldInput(trigger, f[0], f[1], write);
-      input.id = 'je-trigger-' + f[0];
+      var input = fieldInput(trigger, f[0], f[1], write, undefined, 'je-trigger-' + f[0]);
       panel.appendChild(label(L[f[0]] || f[0], input));
     });
     var known = ['type'].concat(fields.map(function (f) { return f[0]; }));
@@ -614,8 +939,8 @@
         known.push(f[0].split('.')[0]);
       });
       if (step.type === 'send' && step.template) {
-        var template = config.templates.filter(function (t) { return t.code === step.template; })[0];
-        if (template && template.variables.length) {
+        var template = (choices.template || []).filter(function (t) { return t.value === step.template; })[0];
+        if (template && template.variables && template.variables.length) {
           panel.appendChild(el('p', {'class': 'muted', id: 'je-template-variables',
             text: L.templateVariables + ': ' + template.variables.join(', ')}));
         }
@@ -668,6 +993,7 @@
       weight.value = arm.weight === undefined ? '' : String(arm.weight);
       weight.addEventListener('input', function () {
         arm.weight = weight.value === '' ? undefined : Number(weight.value);
+        editKey = typingKey(weight);
         write();
       });
       var next = stepSelect('je-arm-next-' + i, arm.next, function (v) { arm.next = v; write(); }, step.id);
@@ -722,7 +1048,6 @@
 
   var drag = null;
   var dragJustEnded = false;
-  var indicator = el('li', {'class': 'je-drop', 'aria-hidden': 'true', text: L.dropHere});
 
   function startDrag(e, what) {
     if (readOnly || e.button !== 0) {
@@ -731,15 +1056,58 @@
     drag = {what: what, x: e.clientX, y: e.clientY, moving: false, ghost: null};
   }
 
-  function dropIndex(y) {
+  /*
+   * Where a drop puts a step in the list: before the card it lands on (its upper half) or after it (lower half);
+   * below every card, at the end; elsewhere, beside the nearest card. Answers {index, card, after}.
+   */
+  function dropPlace(x, y) {
     var cards = canvas.querySelectorAll('.je-step');
+    var best = null;
+    var bottom = -Infinity;
     for (var i = 0; i < cards.length; i++) {
       var r = cards[i].getBoundingClientRect();
-      if (y < r.top + r.height / 2) {
-        return +cards[i].getAttribute('data-index');
+      bottom = Math.max(bottom, r.bottom);
+      var dx = x < r.left ? r.left - x : (x > r.right ? x - r.right : 0);
+      var dy = y < r.top ? r.top - y : (y > r.bottom ? y - r.bottom : 0);
+      var distance = dx + dy;
+      if (!best || distance < best.distance) {
+        best = {card: cards[i], rect: r, distance: distance};
       }
     }
-    return steps().length;
+    if (!best || y > bottom) {
+      return {index: steps().length, card: null, after: true};
+    }
+    var after = y >= best.rect.top + best.rect.height / 2;
+    var index = +best.card.getAttribute('data-index');
+    return {index: after ? index + 1 : index, card: best.card, after: after};
+  }
+
+  function dropIndex(x, y) {
+    return dropPlace(x, y).index;
+  }
+
+  /* The drop marker: a bar above or below the card the drop lands beside, or below the lowest card. */
+  function showIndicator(x, y) {
+    var place = dropPlace(x, y);
+    var left = PAD;
+    var top;
+    if (place.card) {
+      left = place.card.offsetLeft;
+      top = place.after ? place.card.offsetTop + place.card.offsetHeight + 4 : place.card.offsetTop - 22;
+    } else {
+      var lowest = 0;
+      canvas.querySelectorAll('.je-step, .je-empty').forEach(function (c) {
+        if (c.offsetTop + c.offsetHeight > lowest) {
+          lowest = c.offsetTop + c.offsetHeight;
+          left = c.offsetLeft;
+        }
+      });
+      top = lowest + 4;
+    }
+    indicator.style.left = left + 'px';
+    indicator.style.top = Math.max(0, top) + 'px';
+    indicator.style.width = CARD_WIDTH + 'px';
+    graph.appendChild(indicator);
   }
 
   function overCanvas(x, y) {
@@ -768,9 +1136,8 @@
     e.preventDefault();
     drag.ghost.style.left = (e.clientX + 8) + 'px';
     drag.ghost.style.top = (e.clientY + 8) + 'px';
-    // read against the layout the person sees, drop marker included, before the marker moves
+    // the drop marker floats over the chart, so the place is read against the cards alone
     var over = overCanvas(e.clientX, e.clientY);
-    var at = dropIndex(e.clientY);
     if (indicator.parentNode) {
       indicator.parentNode.removeChild(indicator);
     }
@@ -783,8 +1150,7 @@
         target.classList.add('je-target');
       }
     } else if (over) {
-      var before = canvas.querySelector('.je-step[data-index="' + at + '"]');
-      canvas.insertBefore(indicator, before);
+      showIndicator(e.clientX, e.clientY);
     }
   });
 
@@ -799,9 +1165,8 @@
     }
     dragJustEnded = d.what.kind === 'add';
     setTimeout(function () { dragJustEnded = false; }, 0);
-    // where it lands is read while the drop marker still holds its place, as the person saw it
     var over = overCanvas(e.clientX, e.clientY);
-    var at = dropIndex(e.clientY);
+    var at = dropIndex(e.clientX, e.clientY);
     d.ghost.parentNode.removeChild(d.ghost);
     root.classList.remove('je-dragging');
     if (indicator.parentNode) {
@@ -923,22 +1288,90 @@
 
   textarea.addEventListener('input', function () {
     if (read()) {
+      remember(textarea.value, 'json');
       drawCanvas();
       drawPanel();
     }
   });
 
-  if (read()) {
-    readProblems();
-    if (problemsById && Object.keys(problemsById).length) {
-      var first = steps().filter(function (s) { return problemsById[s.id]; })[0];
-      selected = first || null;
+  undoButton.addEventListener('click', undo);
+  redoButton.addEventListener('click', redo);
+
+  /* Ctrl+Z / Ctrl+Shift+Z (Ctrl+Y; ⌘ on a Mac) in the editor; the JSON text keeps the browser's own undo. */
+  document.addEventListener('keydown', function (e) {
+    if (readOnly || !(e.ctrlKey || e.metaKey) || e.altKey || e.target === textarea) {
+      return;
     }
-    drawCanvas();
-    drawPanel();
-  } else {
-    def = {steps: []};
-    drawCanvas();
+    if (e.target !== document.body && !root.contains(e.target)) {
+      return;
+    }
+    var key = e.key.toLowerCase();
+    if (key === 'z' && !e.shiftKey) {
+      e.preventDefault();
+      undo();
+    } else if ((key === 'z' && e.shiftKey) || key === 'y') {
+      e.preventDefault();
+      redo();
+    }
+  });
+
+  function start() {
+    if (read()) {
+      readProblems();
+      if (problemsById && Object.keys(problemsById).length) {
+        var first = steps().filter(function (s) { return problemsById[s.id]; })[0];
+        selected = first || null;
+      }
+      drawCanvas();
+      drawPanel();
+    } else {
+      def = {steps: []};
+      drawCanvas();
+    }
+    historyButtons();
   }
-  root.setAttribute('data-ready', 'true');
+
+  function ready() {
+    root.setAttribute('data-ready', 'true');
+  }
+
+  /*
+   * The chart and the panel are drawn at once; the panel again when the pickers' catalogues arrive (the editor is
+   * ready then). Without them the pickers are text fields.
+   */
+  start();
+  var source = root.getAttribute('data-choices');
+  if (!source) {
+    ready();
+    return;
+  }
+  fetch(source, {headers: {Accept: 'application/json'}, credentials: 'same-origin'})
+    .then(function (response) {
+      if (!response.ok) {
+        throw new Error('choices: HTTP ' + response.status);
+      }
+      return response.json();
+    })
+    .then(function (loaded) {
+      PICKERS.forEach(function (kind) {
+        choices[kind] = Array.isArray(loaded[kind]) ? loaded[kind] : [];
+      });
+      drawPanel();
+      ready();
+    }, function () {
+      // without the catalogues every picker is a text field again
+      [STEP_FIELDS, TRIGGER_FIELDS].forEach(function (table) {
+        Object.keys(table).forEach(function (type) {
+          table[type].forEach(function (f) {
+            if (PICKERS.indexOf(f[1]) >= 0) {
+              f[1] = 'text';
+            }
+          });
+        });
+      });
+      root.parentNode.insertBefore(el('p', {'class': 'error', id: 'je-choices-failed', text: L.choicesFailed}),
+        root);
+      drawPanel();
+      ready();
+    });
 }());

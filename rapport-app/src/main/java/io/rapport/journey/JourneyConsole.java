@@ -1,13 +1,18 @@
 package io.rapport.journey;
 
 import io.rapport.channel.MessageTemplates;
+import io.rapport.loyalty.Rewards;
 import io.rapport.platform.Actor;
 import io.rapport.platform.RapportException;
+import io.rapport.segment.BehaviourWindows;
+import io.rapport.segment.Segments;
+import io.rapport.segment.Tags;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.springframework.context.MessageSource;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -37,6 +42,10 @@ class JourneyConsole {
     private final MessageTemplates templates;
     private final MessageSource messages;
     private final ObjectMapper json;
+    private final Tags tags;
+    private final Rewards rewards;
+    private final Segments segments;
+    private final BehaviourWindows behaviour;
 
     /** Step types in the palette's order; types the engine knows beyond these follow them. */
     static final List<String> PALETTE = List.of("send", "wait", "branch", "split", "points", "coupon", "tag", "untag",
@@ -58,11 +67,18 @@ class JourneyConsole {
             "journeys.editor.due", "journeys.editor.missing", "journeys.editor.within", "journeys.editor.field",
             "journeys.editor.offsetDays", "journeys.editor.at", "journeys.editor.score", "journeys.editor.to",
             "journeys.editor.from", "journeys.editor.per", "journeys.editor.moreThan", "journeys.editor.filter",
-            "journeys.editor.durationHelp", "journeys.editor.selectHelp", "journeys.editor.moveHelp");
+            "journeys.editor.durationHelp", "journeys.editor.selectHelp", "journeys.editor.moveHelp",
+            "journeys.editor.search", "journeys.editor.notInCatalogue", "journeys.editor.none",
+            "journeys.editor.segment", "journeys.editor.on", "journeys.editor.undo", "journeys.editor.redo",
+            "journeys.editor.undoHelp", "journeys.editor.choicesFailed");
 
     JourneyConsole(Journeys journeys, JourneyDefinitions definitions, Playbooks playbooks,
                    JourneyMigrations migrations, MessageTemplates templates, MessageSource messages,
-                   ObjectMapper json) {
+                   ObjectMapper json, Tags tags, Rewards rewards, Segments segments, BehaviourWindows behaviour) {
+        this.tags = tags;
+        this.rewards = rewards;
+        this.segments = segments;
+        this.behaviour = behaviour;
         this.migrations = migrations;
         this.templates = templates;
         this.messages = messages;
@@ -127,6 +143,39 @@ class JourneyConsole {
     @ResponseBody
     Journeys.UpliftCurve uplift(@PathVariable String code) {
         return journeys.upliftByDay(code);
+    }
+
+    /** One entry of an editor picker: what the definition holds, what the person reads, and extra facts. */
+    record Choice(String value, String label, List<String> variables) {}
+
+    /** At most this many event types in the picker. */
+    static final int EVENT_TYPE_LIMIT = 500;
+
+    /**
+     * What the editor's pickers offer, read from the same catalogues as the API's {@code /api/v1/tags},
+     * {@code /api/v1/loyalty/rewards}, {@code /api/v1/channel/templates} and {@code /api/v1/segments} (the API is
+     * stateless, so the page reads them here with its session): event types seen so far (purchases as
+     * {@code order}), the manual tags (the only ones a journey may set), rewards, message templates with their
+     * variables, segments by id.
+     */
+    @GetMapping("/journeys/editor/choices")
+    @PreAuthorize(JourneyController.MAY_READ)
+    @ResponseBody
+    Map<String, List<Choice>> choices() {
+        TreeSet<String> events = new TreeSet<>(behaviour.eventTypes(EVENT_TYPE_LIMIT));
+        events.remove("purchase");
+        events.add(JourneyDefinition.ORDER);
+        Map<String, List<Choice>> choices = new LinkedHashMap<>();
+        choices.put("event", events.stream().map(e -> new Choice(e, e, List.of())).toList());
+        choices.put("tag", tags.catalogue().stream().filter(t -> t.kind().equals("manual"))
+                .map(t -> new Choice(t.code(), t.name(), List.of())).toList());
+        choices.put("reward", rewards.catalogue().stream()
+                .map(r -> new Choice(r.code(), r.name(), List.of())).toList());
+        choices.put("template", templates.list().stream().map(t -> new Choice(t.code(),
+                t.code() + " · " + t.channel().name().toLowerCase(Locale.ROOT), t.variables())).toList());
+        choices.put("segment", segments.list().stream()
+                .map(g -> new Choice(Long.toString(g.id()), g.name(), List.of())).toList());
+        return choices;
     }
 
     @PostMapping("/journeys/playbooks")
@@ -204,8 +253,8 @@ class JourneyConsole {
 
     /**
      * What the visual editor needs, as JSON for the page: the step and trigger types the engine knows (so a type
-     * added to the engine shows up in the palette, edited as raw JSON until the editor learns its fields), the
-     * message templates with their variables for the template picker, and the texts in the viewer's language.
+     * added to the engine shows up in the palette, edited as raw JSON until the editor learns its fields) and the
+     * texts in the viewer's language; the pickers' catalogues come from {@link #choices}.
      */
     String editorConfig(Locale locale) {
         List<String> stepTypes = Stream.concat(PALETTE.stream(),
@@ -219,12 +268,8 @@ class JourneyConsole {
         Map<String, String> triggerLabels = new LinkedHashMap<>();
         triggerTypes.forEach(t -> triggerLabels.put(t,
                 messages.getMessage("journeys.triggerType." + t, null, t, locale)));
-        List<Map<String, Object>> templateList = templates.list().stream().map(t -> Map.<String, Object>of(
-                "code", t.code(), "channel", t.channel().name().toLowerCase(Locale.ROOT),
-                "variables", t.variables())).toList();
         return json.writeValueAsString(Map.of("stepTypes", stepTypes, "stepLabels", stepLabels,
-                "triggerTypes", triggerTypes, "triggerLabels", triggerLabels, "templates", templateList,
-                "labels", labels));
+                "triggerTypes", triggerTypes, "triggerLabels", triggerLabels, "labels", labels));
     }
 
     /** One box per step, in order, with where it leads and how many customers passed it. */

@@ -36,6 +36,26 @@ public class BehaviourWindows {
         return total == null ? 0 : total;
     }
 
+    /**
+     * The event types seen so far (purchases as {@code purchase}), in order, at most {@code limit}: one index seek per
+     * type on the counters' {@code (event_type, ...)} index, so the answer costs as many seeks as there are types
+     * rather than a scan of every counter.
+     */
+    public java.util.List<String> eventTypes(int limit) {
+        java.util.List<String> types = new java.util.ArrayList<>();
+        String after = null;
+        while (types.size() < limit) {
+            String next = db.select(DSL.min(B_TYPE)).from(BEHAVIOUR)
+                    .where(after == null ? DSL.noCondition() : B_TYPE.gt(after)).fetchOne().value1();
+            if (next == null) {
+                break;
+            }
+            types.add(next);
+            after = next;
+        }
+        return types;
+    }
+
     /** A customer, and the SKU when counting events about one product (empty: all the customer's events). */
     public record Key(long customerId, Optional<String> sku) {}
 

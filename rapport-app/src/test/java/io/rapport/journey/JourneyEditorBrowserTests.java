@@ -31,8 +31,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The visual journey editor in Chromium: a journey built by dragging steps from the palette, connected and edited in
- * the side panel, saved and read back through the API; validation problems on the offending step; a step the editor
- * does not know kept as it is; and the uplift chart drawn from the journey's data.
+ * the side panel, saved and read back through the API; the pickers, the two-dimensional flow chart and undo / redo;
+ * validation problems on the offending step; a step the editor does not know kept as it is; and the uplift chart
+ * drawn from the journey's data.
  */
 @Import(ChannelTestSupport.Beans.class)
 @TestPropertySource(properties = "rapport.test.context=journey-console")
@@ -64,8 +65,14 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
 
     /** Drops a palette entry below every step of the canvas (its bottom edge). */
     void dropAtEnd(String type) {
+        dropBelowTheChart(browser.find("#je-palette-" + type));
+    }
+
+    /** Drags onto the canvas's bottom edge, below every step, scrolled into view first as a person would. */
+    void dropBelowTheChart(WebElement from) {
         WebElement canvas = browser.find(".je-canvas-wrap");
-        drag(browser.find("#je-palette-" + type), canvas, canvas.getSize().getHeight() / 2 - 4);
+        browser.script("arguments[0].scrollIntoView({block: 'end'})", canvas);
+        drag(from, canvas, canvas.getSize().getHeight() / 2 - 4);
     }
 
     JsonNode savedDefinition(String code) {
@@ -97,7 +104,9 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
         // the journey panel is open first: name and trigger
         browser.find("#je-field-name").sendKeys("Built by dragging");
         new Select(browser.find("#je-trigger-type")).selectByValue("event");
-        browser.find("#je-trigger-event").sendKeys("cart_add");
+        // an event type typed in the picker's search can be chosen even before the platform has seen one
+        browser.find("#je-trigger-event-search").sendKeys("cart_add");
+        new Select(browser.find("#je-trigger-event")).selectByValue("cart_add");
 
         dropAtEnd("send");
         browser.awaitVisible("#je-step-send");
@@ -126,8 +135,7 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
         drag(browser.find("#je-step-exit"), browser.find("#je-step-branch"), -8);
         assertThat(browser.findAll("#je-canvas .je-step").stream().map(e -> e.getAttribute("data-id")).toList())
                 .containsExactly("send", "points", "wait", "exit", "branch");
-        WebElement canvas = browser.find(".je-canvas-wrap");
-        drag(browser.find("#je-step-exit"), canvas, canvas.getSize().getHeight() / 2 - 4);
+        dropBelowTheChart(browser.find("#je-step-exit"));
         assertThat(browser.findAll("#je-canvas .je-step").stream().map(e -> e.getAttribute("data-id")).toList())
                 .containsExactly("send", "points", "wait", "branch", "exit");
 
@@ -161,6 +169,114 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
         assertThat(steps.get(3).get("else").asString()).isEqualTo("exit");
         assertThat(steps.get(3).get("note").asString()).isEqualTo("kept as written");
         assertThat(steps.get(4).get("type").asString()).isEqualTo("exit");
+        assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
+    }
+
+    @Test
+    void should_pick_from_the_catalogues_draw_branch_arms_side_by_side_undo_and_redo_and_save() {
+        String template = source + "-pick";
+        var saved = admin().putJson("/api/v1/channel/templates/" + template, Map.of("channel", "email",
+                "purpose", "marketing", "variables", List.of("name"), "defaultLanguage", "en",
+                "texts", Map.of("en", Map.of("subject", "Hello", "body", "Hello {{name|there}}"))));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+        // an event type the platform has seen: one wishlist_add event of a known customer
+        String email = source + "-pick@example.com";
+        assertThat(importFile("customers", "native", "p.csv", ("customer_id,name,email,time_zone\n" + source
+                + "-pick,客户," + email + ",Asia/Shanghai\n").getBytes(StandardCharsets.UTF_8)).status()).isLessThan(300);
+        var event = admin().postJson("/api/v1/events", Map.of("external_id", source + "-wish", "source", source,
+                "type", "wishlist_add", "occurred_at", clock.instant().toString(), "email", email));
+        assertThat(event.status()).as(event.body()).isEqualTo(200);
+        String code = source + "-chart2d";
+
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.open("/journeys/new?lang=en");
+        browser.awaitVisible("#journey-editor[data-ready]");
+        browser.find("#journey-code").sendKeys(code);
+        browser.find("#je-field-name").sendKeys("Drawn in two dimensions");
+        new Select(browser.find("#je-trigger-type")).selectByValue("event");
+        // the event type picker: the search narrows the list to what matches, the seen type is picked from it
+        browser.find("#je-trigger-event-search").sendKeys("wishl");
+        List<String> offered = new Select(browser.find("#je-trigger-event")).getOptions().stream()
+                .map(o -> o.getAttribute("value")).filter(v -> !v.isEmpty()).toList();
+        assertThat(offered).contains("wishlist_add").allMatch(v -> v.contains("wishl"));
+        new Select(browser.find("#je-trigger-event")).selectByValue("wishlist_add");
+
+        // a branch, two messages (one per arm) and an exit, from the palette (each goes after the selected step)
+        browser.find("#je-palette-branch").click();
+        browser.awaitVisible("#je-step-branch");
+        browser.find("#je-palette-send").click();
+        browser.awaitVisible("#je-step-send");
+        browser.find("#je-field-template-search").sendKeys(source + "-pi");
+        new Select(browser.find("#je-field-template")).selectByValue(template);
+        assertThat(browser.find("#je-template-variables").getText()).contains("name");
+        browser.find("#je-palette-send").click();
+        browser.awaitVisible("#je-step-send-2");
+        new Select(browser.find("#je-field-template")).selectByValue(template);
+        browser.find("#je-palette-exit").click();
+        browser.awaitVisible("#je-step-exit");
+        // the first message goes on to the exit, not to the second message below it in the list
+        browser.find("#je-step-send .je-id").click();
+        new Select(browser.find("#je-field-next")).selectByValue("exit");
+        browser.find("#je-step-branch .je-id").click();
+        new Select(browser.find("#je-field-then")).selectByValue("send");
+        new Select(browser.find("#je-field-else")).selectByValue("send-2");
+
+        // the chart: trigger above the branch, the arms side by side under it, the exit below both
+        var trigger = browser.find("#je-trigger").getRect();
+        var branch = browser.find("#je-step-branch").getRect();
+        var then = browser.find("#je-step-send").getRect();
+        var otherwise = browser.find("#je-step-send-2").getRect();
+        var exit = browser.find("#je-step-exit").getRect();
+        assertThat(trigger.getY() + trigger.getHeight()).isLessThan(branch.getY());
+        assertThat(then.getY()).isEqualTo(otherwise.getY());
+        assertThat(then.getY()).isGreaterThan(branch.getY() + branch.getHeight());
+        assertThat(then.getX() + then.getWidth()).isLessThan(otherwise.getX());
+        assertThat(then.getX()).isLessThan(branch.getX() + branch.getWidth() / 2);
+        assertThat(otherwise.getX() + otherwise.getWidth()).isGreaterThan(branch.getX() + branch.getWidth() / 2);
+        assertThat(exit.getY()).isGreaterThan(then.getY() + then.getHeight());
+        // and an arrow for each connection
+        assertThat(browser.has("#je-edges path[data-from='trigger'][data-to='branch']")).isTrue();
+        assertThat(browser.has("#je-edges path[data-from='branch'][data-to='send'][data-field='then']")).isTrue();
+        assertThat(browser.has("#je-edges path[data-from='branch'][data-to='send-2'][data-field='else']")).isTrue();
+        assertThat(browser.has("#je-edges path[data-from='send'][data-to='exit']")).isTrue();
+        assertThat(browser.has("#je-edges path[data-from='send-2'][data-to='exit']")).isTrue();
+
+        // undo (button) takes back the else arm: both arms lead to the first message again, the text follows
+        browser.find("#je-undo").click();
+        assertThat(browser.find("#definition").getAttribute("value")).doesNotContain("\"else\"");
+        assertThat(browser.has("#je-edges path[data-from='branch'][data-to='send-2']")).isFalse();
+        // redo (Ctrl+Shift+Z) puts it back, and the arms are side by side again
+        browser.find("#je-step-branch").sendKeys(Keys.chord(Keys.CONTROL, Keys.SHIFT, "z"));
+        assertThat(browser.find("#definition").getAttribute("value")).contains("\"else\": \"send-2\"");
+        assertThat(browser.find("#je-step-send").getRect().getY())
+                .isEqualTo(browser.find("#je-step-send-2").getRect().getY());
+        // a goal added and taken back with Ctrl+Z, then redone with the button and undone again
+        browser.find("#je-palette-goal").click();
+        browser.awaitVisible("#je-step-goal");
+        browser.find("#je-step-goal").sendKeys(Keys.chord(Keys.CONTROL, "z"));
+        assertThat(browser.has("#je-step-goal")).isFalse();
+        browser.find("#je-redo").click();
+        assertThat(browser.has("#je-step-goal")).isTrue();
+        browser.find("#je-undo").click();
+        assertThat(browser.has("#je-step-goal")).isFalse();
+        assertThat(browser.find("#definition").getAttribute("value")).doesNotContain("\"goal\"");
+
+        String sent = browser.find("#definition").getAttribute("value");
+        browser.find("#save-definition").click();
+        browser.await(d -> browser.path().startsWith("/journeys/" + code) || browser.has("#problems"));
+        assertThat(browser.has("#problems")).as(() -> browser.find("#problems").getText() + " in " + sent).isFalse();
+        browser.awaitVisible("#saved");
+        JsonNode definition = savedDefinition(code);
+        assertThat(definition.get("trigger").get("type").asString()).isEqualTo("event");
+        assertThat(definition.get("name").asString()).isEqualTo("Drawn in two dimensions");
+        assertThat(definition.get("trigger").get("event").asString()).isEqualTo("wishlist_add");
+        assertThat(stepIds(definition)).containsExactly("branch", "send", "send-2", "exit");
+        JsonNode steps = definition.get("steps");
+        assertThat(steps.get(0).get("then").asString()).isEqualTo("send");
+        assertThat(steps.get(0).get("else").asString()).isEqualTo("send-2");
+        assertThat(steps.get(1).get("template").asString()).isEqualTo(template);
+        assertThat(steps.get(1).get("next").asString()).isEqualTo("exit");
+        assertThat(steps.get(2).get("template").asString()).isEqualTo(template);
         assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
     }
 
