@@ -11,12 +11,11 @@ import static io.rapport.platform.Tables.table;
 import static io.rapport.platform.Tables.field;
 
 import io.rapport.ingest.CustomerEvents;
+import io.rapport.platform.LinkSigner;
 import io.rapport.platform.RapportException;
 import io.rapport.privacy.PrivacyProperties;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -24,8 +23,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Table;
@@ -56,11 +53,6 @@ public class Surveys {
     private static final Field<Integer> A_SCORE = field("journey_survey_answer", "score", Integer.class);
     private static final Field<OffsetDateTime> A_AT = field("journey_survey_answer", "answered_at",
             OffsetDateTime.class);
-    private static final Table<?> SECRET = table("journey_secret");
-    private static final Field<String> K_NAME = field("journey_secret", "name", String.class);
-    private static final Field<String> K_VALUE = field("journey_secret", "secret_value", String.class);
-    private static final Field<OffsetDateTime> K_CREATED = field("journey_secret", "created_at", OffsetDateTime.class);
-    private static final String SECRET_NAME = "survey-hmac";
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -69,14 +61,12 @@ public class Surveys {
     private final SurveyProperties settings;
     private final PrivacyProperties privacy;
     private final CustomerEvents events;
-    private final org.springframework.transaction.support.TransactionTemplate ownTransaction;
-    private volatile byte[] key;
+    private final LinkSigner signer;
 
     Surveys(DSLContext db, Clock clock, SurveyProperties settings, PrivacyProperties privacy, CustomerEvents events,
             org.springframework.transaction.PlatformTransactionManager transactions) {
-        this.ownTransaction = new org.springframework.transaction.support.TransactionTemplate(transactions);
-        this.ownTransaction.setPropagationBehavior(
-                org.springframework.transaction.TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.signer = new LinkSigner(db, clock, transactions, "journey_secret", "survey-hmac", settings::secret,
+                "rapport.journey.survey.secret");
         this.db = db;
         this.clock = clock;
         this.settings = settings;
@@ -188,54 +178,6 @@ public class Surveys {
     }
 
     private byte[] sign(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
-            return mac.doFinal(payload.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
-        }
-    }
-
-    /** Read or made once; synchronized so this server's timer threads do not race to make it. */
-    private synchronized byte[] key() {
-        byte[] current = key;
-        if (current == null) {
-            String configured = settings.secret();
-            if (!configured.isBlank()) {
-                if (configured.length() < 32) {
-                    throw new IllegalStateException("rapport.journey.survey.secret must be at least 32 characters");
-                }
-                current = configured.getBytes(StandardCharsets.UTF_8);
-            } else {
-                current = Base64.getDecoder().decode(storedSecret());
-            }
-            key = current;
-        }
-        return current;
-    }
-
-    /**
-     * The key kept in the database, made in a transaction of its own: it must outlive a step that rolls back, and
-     * another server making one at the same moment must not fail the step (whoever inserts first wins).
-     */
-    private String storedSecret() {
-        return ownTransaction.execute(status -> {
-            String existing = db.select(K_VALUE).from(SECRET).where(K_NAME.eq(SECRET_NAME)).fetchOne(K_VALUE);
-            if (existing != null) {
-                return existing;
-            }
-            byte[] fresh = new byte[32];
-            new SecureRandom().nextBytes(fresh);
-            try {
-                db.insertInto(SECRET).set(K_NAME, SECRET_NAME)
-                        .set(K_VALUE, Base64.getEncoder().encodeToString(fresh))
-                        .set(K_CREATED, clock.instant().atOffset(ZoneOffset.UTC)).onConflict(K_NAME).doNothing()
-                        .execute();
-            } catch (org.springframework.dao.DuplicateKeyException raced) {
-                // another server made it first (H2 emulates ON CONFLICT with MERGE, which can still collide)
-            }
-            return db.select(K_VALUE).from(SECRET).where(K_NAME.eq(SECRET_NAME)).fetchOne(K_VALUE);
-        });
+        return signer.sign(payload);
     }
 }

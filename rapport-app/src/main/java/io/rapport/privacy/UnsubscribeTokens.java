@@ -2,21 +2,18 @@ package io.rapport.privacy;
 
 import static io.rapport.privacy.ConsentTables.*;
 
+import io.rapport.platform.LinkSigner;
 import io.rapport.platform.RapportException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Base64;
 import java.util.Optional;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jooq.DSLContext;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 
 /**
  * Signed, expiring one-click unsubscribe links. A token carries the customer id, purpose, channel and expiry (no
@@ -31,15 +28,16 @@ public class UnsubscribeTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
-    private final DSLContext db;
     private final Clock clock;
     private final PrivacyProperties properties;
-    private volatile byte[] key;
+    private final LinkSigner signer;
 
-    UnsubscribeTokens(DSLContext db, Clock clock, PrivacyProperties properties) {
-        this.db = db;
+    UnsubscribeTokens(DSLContext db, Clock clock, PrivacyProperties properties,
+                      PlatformTransactionManager transactions) {
         this.clock = clock;
         this.properties = properties;
+        this.signer = new LinkSigner(db, clock, transactions, "privacy_secret", SECRET_NAME,
+                () -> properties.unsubscribe().secret(), "rapport.privacy.unsubscribe.secret");
     }
 
     /** What a valid token allows: withdrawing this purpose on this channel (empty: every channel) for this customer. */
@@ -108,45 +106,6 @@ public class UnsubscribeTokens {
     }
 
     private byte[] sign(String payload) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key(), "HmacSHA256"));
-            return mac.doFinal(payload.getBytes(StandardCharsets.US_ASCII));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        }
-    }
-
-    private byte[] key() {
-        byte[] current = key;
-        if (current == null) {
-            String configured = properties.unsubscribe().secret();
-            if (configured != null && !configured.isBlank()) {
-                if (configured.length() < 32) {
-                    throw new IllegalStateException("rapport.privacy.unsubscribe.secret must be at least 32 characters");
-                }
-                current = configured.getBytes(StandardCharsets.UTF_8);
-            } else {
-                current = Base64.getDecoder().decode(storedSecret());
-            }
-            key = current;
-        }
-        return current;
-    }
-
-    private String storedSecret() {
-        String existing = db.select(K_VALUE).from(SECRET).where(K_NAME.eq(SECRET_NAME)).fetchOne(K_VALUE);
-        if (existing != null) {
-            return existing;
-        }
-        byte[] fresh = new byte[32];
-        new SecureRandom().nextBytes(fresh);
-        try {
-            db.insertInto(SECRET).set(K_NAME, SECRET_NAME).set(K_VALUE, Base64.getEncoder().encodeToString(fresh))
-                    .set(K_CREATED, OffsetDateTime.now(clock)).execute();
-        } catch (org.springframework.dao.DuplicateKeyException | org.jooq.exception.DataAccessException raced) {
-            // another node generated it first: use theirs
-        }
-        return db.select(K_VALUE).from(SECRET).where(K_NAME.eq(SECRET_NAME)).fetchOne(K_VALUE);
+        return signer.sign(payload);
     }
 }
