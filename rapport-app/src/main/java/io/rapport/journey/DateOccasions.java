@@ -225,7 +225,7 @@ class DateOccasions {
         List<Long> customers = due.stream().map(Occasion::customerId).distinct().toList();
         for (int from = 0; from < customers.size(); from += 1000) {
             db.select(I_CUSTOMER, I_ENTRY, I_STATUS).from(INSTANCE).where(I_JOURNEY.eq(journeyId))
-                    .and(I_CUSTOMER.in(customers.subList(from, Math.min(customers.size(), from + 1000))))
+                    .and(JourneyTables.customerAmong(customers.subList(from, Math.min(customers.size(), from + 1000))))
                     .forEach(r -> {
                         entered.add(r.get(I_CUSTOMER) + "|" + r.get(I_ENTRY));
                         if ("once".equals(r.get(I_ENTRY)) || "active".equals(r.get(I_STATUS))

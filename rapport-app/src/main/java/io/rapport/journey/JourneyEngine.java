@@ -519,12 +519,12 @@ class JourneyEngine {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         List<Long> customers = entrants.stream().map(Entrant::customerId).toList();
         Set<Long> skipped = new java.util.HashSet<>(db.select(I_CUSTOMER).from(INSTANCE)
-                .where(I_JOURNEY.eq(journey.id())).and(I_CUSTOMER.in(customers))
+                .where(I_JOURNEY.eq(journey.id())).and(JourneyTables.customerAmong(customers))
                 .and(I_STATUS.in("active", "holdout")).fetch(I_CUSTOMER));
         JourneyDefinition.Reentry reentry = definition.reentry();
         if (!reentry.rule().equals("once") && reentry.period().isPresent()) {
             skipped.addAll(db.selectDistinct(I_CUSTOMER).from(INSTANCE).where(I_JOURNEY.eq(journey.id()))
-                    .and(I_CUSTOMER.in(customers)).and(I_ENTERED.gt(now.minus(reentry.period().get())))
+                    .and(JourneyTables.customerAmong(customers)).and(I_ENTERED.gt(now.minus(reentry.period().get())))
                     .fetch(I_CUSTOMER));
         }
         String first = definition.steps().getFirst().id();
