@@ -31,11 +31,14 @@ public class Points {
     private final Programme programme;
     private final Tiers tiers;
 
+    private final ExpressLedger express;
     private final TransactionTemplate transaction;
 
-    Points(DSLContext db, PointsLedger ledger, Programme programme, Tiers tiers, TransactionTemplate transaction) {
+    Points(DSLContext db, PointsLedger ledger, ExpressLedger express, Programme programme, Tiers tiers,
+           TransactionTemplate transaction) {
         this.db = db;
         this.ledger = ledger;
+        this.express = express;
         this.programme = programme;
         this.tiers = tiers;
         this.transaction = transaction;
@@ -69,7 +72,8 @@ public class Points {
         requirePositive(points);
         String validSource = source(source);
         String clientKey = key(key);
-        return once(() -> earnLocked(customerId, points, validSource, clientKey, kind, reason, actor));
+        return once(() -> earnExpress(customerId, points, validSource, clientKey, kind, reason, actor),
+                () -> earnLocked(customerId, points, validSource, clientKey, kind, reason, actor));
     }
 
     /**
@@ -78,16 +82,33 @@ public class Points {
      * lock behind the first, whose key the lock query could not see yet), it runs the operation again in a new
      * transaction, which sees the key and answers with the first attempt's result (or a 409 if the key was used for
      * something else). Inside a caller's transaction the 409 is left to the caller: that transaction is spoiled.
+     *
+     * <p>Without a caller's transaction the {@code express} form is tried first ({@link ExpressLedger}: one round trip
+     * on PostgreSQL); it answers null when the operation needs the general path, and raises the same race.
      */
-    private Movement once(java.util.function.Supplier<Movement> operation) {
+    private Movement once(java.util.function.Supplier<Movement> express,
+                          java.util.function.Supplier<Movement> operation) {
         if (TransactionSynchronizationManager.isActualTransactionActive()) {
             return operation.get();
         }
         try {
-            return transaction.execute(status -> operation.get());
+            Movement done = express.get();
+            return done != null ? done : transaction.execute(status -> operation.get());
         } catch (PointsLedger.KeyRaced raced) {
             return transaction.execute(status -> operation.get());
         }
+    }
+
+    private Movement earnExpress(long customerId, long points, String validSource, String clientKey, String kind,
+                                 String reason, String actor) {
+        if (!express.available()) {
+            return null;
+        }
+        OffsetDateTime now = ledger.now().atOffset(ZoneOffset.UTC);
+        ExpressLedger.Figures after = express.earn(customerId, scoped(customerId, clientKey), kind, validSource, points,
+                reason, actor, now, now.plusMonths(programme.settings().expiryMonths()));
+        return after == null ? null : new Movement(customerId, clientKey, kind, points, balance(customerId, after.available(),
+                after.pending(), after.debt()), false);
     }
 
     private Movement earnLocked(long customerId, long points, String validSource, String clientKey, String kind,
@@ -128,7 +149,19 @@ public class Points {
                    String reason, String actor) {
         requirePositive(points);
         String clientKey = key(key);
-        return once(() -> spendLocked(customerId, points, kind, source, clientKey, reference, reason, actor));
+        return once(() -> spendExpress(customerId, points, kind, source, clientKey, reference, reason, actor),
+                () -> spendLocked(customerId, points, kind, source, clientKey, reference, reason, actor));
+    }
+
+    private Movement spendExpress(long customerId, long points, String kind, String source, String clientKey,
+                                  String reference, String reason, String actor) {
+        if (!express.available()) {
+            return null;
+        }
+        ExpressLedger.Figures after = express.spend(customerId, scoped(customerId, clientKey), kind, source, points,
+                reference, reason, actor, allowNegative(), ledger.now().atOffset(ZoneOffset.UTC));
+        return after == null ? null : new Movement(customerId, clientKey, kind, -points, balance(customerId,
+                after.available(), after.pending(), after.debt()), false);
     }
 
     private Movement spendLocked(long customerId, long points, String kind, String source, String clientKey,
@@ -208,8 +241,17 @@ public class Points {
     }
 
     Balance balance(PointsLedger.Locked m) {
-        boolean allow = programme.settings().negativeBalance() == ProgrammeSettings.NegativeBalance.ALLOW;
-        return new Balance(m.customerId, allow ? m.available - m.debt : m.available, m.pending, allow ? 0 : m.debt);
+        return balance(m.customerId, m.available, m.pending, m.debt);
+    }
+
+    /** Under {@code ALLOW} an uncovered reversal shows as a negative balance, under {@code DEBT} as debt. */
+    private Balance balance(long customerId, long available, long pending, long debt) {
+        boolean allow = allowNegative();
+        return new Balance(customerId, allow ? available - debt : available, pending, allow ? 0 : debt);
+    }
+
+    private boolean allowNegative() {
+        return programme.settings().negativeBalance() == ProgrammeSettings.NegativeBalance.ALLOW;
     }
 
     Movement movement(PointsLedger.Locked m, String key, String kind, List<? extends Record> parts, boolean replayed) {
@@ -237,8 +279,10 @@ public class Points {
         return customerId + ":" + key;
     }
 
+    private static final java.util.regex.Pattern SOURCE = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,19}");
+
     static String source(String source) {
-        if (source == null || !source.matches("[a-z][a-z0-9-]{0,19}")) {
+        if (source == null || !SOURCE.matcher(source).matches()) {
             throw RapportException.badRequest("invalid-source", "source",
                     "Source must be 1-20 lower-case letters, digits or '-' (e.g. journey, campaign, task)");
         }

@@ -25,7 +25,10 @@ import org.springframework.test.context.TestPropertySource;
  * </pre>
  * Measures ledger operations per second with 16 concurrent clients, the nightly expiry over N members with one due
  * lot each, and the tier re-evaluation over the same N members. Results are printed, and recorded by hand in
- * docs/benchmarks.md; nothing is asserted about time.
+ * docs/benchmarks.md; nothing is asserted about time. {@code -Dloyalty.bench.phases=ledger} runs only the ledger part;
+ * {@code -Dloyalty.bench.rounds=N} runs it N times, each time first with every operation inside a transaction of the
+ * client's (the general path) and then as the API calls it (on PostgreSQL the express path), so the pair shares the
+ * machine's load.
  */
 @TestPropertySource(properties = {"rapport.test.context=loyalty-bench", "spring.datasource.hikari.maximum-pool-size=16"})
 abstract class LoyaltyBenchmark extends LoyaltyTest {
@@ -37,6 +40,8 @@ abstract class LoyaltyBenchmark extends LoyaltyTest {
     NightlyLoyalty nightly;
     @Autowired
     Tiers tiers;
+    @Autowired
+    org.springframework.transaction.support.TransactionTemplate transaction;
 
     int members() {
         return Integer.getInteger("loyalty.bench.members", 100_000);
@@ -87,7 +92,19 @@ abstract class LoyaltyBenchmark extends LoyaltyTest {
                     tierTime, review.members() / tierTime);
         }
         if (phases.contains("ledger")) {
-            ledgerOperations(Math.min(n, 10_000));
+            int pool = Math.min(n, 10_000);
+            for (int i = 0; i < pool; i++) {
+                points.grant(FIRST_ID + 1 + i, 1_000, "campaign", "bench-seed");
+            }
+            // the general path (the caller's transaction: lock, write, commit) and the express path (PostgreSQL: one
+            // round trip, no caller transaction) take turns, so both see the same machine
+            int rounds = Integer.getInteger("loyalty.bench.rounds", 1);
+            for (int round = 1; round <= rounds; round++) {
+                if (rounds > 1) {
+                    ledgerOperations(pool, true, "round " + round);
+                }
+                ledgerOperations(pool, false, "round " + round);
+            }
         }
     }
 
@@ -99,11 +116,13 @@ abstract class LoyaltyBenchmark extends LoyaltyTest {
                 expiry, handled / expiry);
     }
 
-    /** 16 clients, each operation its own transaction on a random member: 60 % earn, 40 % spend. */
-    void ledgerOperations(int memberPool) throws Exception {
-        for (int i = 0; i < memberPool; i++) {
-            points.grant(FIRST_ID + 1 + i, 1_000, "campaign", "bench-seed");
-        }
+    /**
+     * 16 clients, each operation its own transaction on a random member: 60 % earn, 40 % spend. {@code inTransaction}
+     * runs each in a transaction the client opens (so the general path, as inside order earning or a redemption);
+     * otherwise the call is made without one, as the API does.
+     */
+    void ledgerOperations(int memberPool, boolean inTransaction, String label) throws Exception {
+        String path = inTransaction ? "general path, caller's transaction" : "as the API calls it";
         int perClient = operations() / CLIENTS;
         AtomicLong ok = new AtomicLong();
         AtomicLong refused = new AtomicLong();
@@ -118,13 +137,18 @@ abstract class LoyaltyBenchmark extends LoyaltyTest {
                     Random random = new Random(client);
                     for (int i = 0; i < perClient; i++) {
                         long member = FIRST_ID + 1 + random.nextInt(memberPool);
-                        String key = "b" + client + "-" + i;
+                        String key = label + (inTransaction ? "t" : "a") + client + "-" + i;
+                        boolean earn = random.nextInt(10) < 6;
+                        long amount = earn ? 1 + random.nextInt(50) : -(1 + random.nextInt(40));
                         try {
-                            if (random.nextInt(10) < 6) {
-                                points.grant(member, 1 + random.nextInt(50), "campaign", key);
+                            // a spend through the public entry point, so it is a transaction of its own as a grant is
+                            java.util.function.Supplier<Points.Movement> operation = earn
+                                    ? () -> points.grant(member, amount, "campaign", key)
+                                    : () -> points.adjust(member, amount, "bench", "bench", key);
+                            if (inTransaction) {
+                                transaction.execute(status -> operation.get());
                             } else {
-                                // through the public entry point, so a spend is its own transaction as a grant is
-                                points.adjust(member, -(1 + random.nextInt(40)), "bench", "bench", key);
+                                operation.get();
                             }
                             ok.incrementAndGet();
                         } catch (io.rapport.platform.RapportException e) {
@@ -141,9 +165,9 @@ abstract class LoyaltyBenchmark extends LoyaltyTest {
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("BENCH %s ledger: %,d operations (%,d refused) by %d clients on %,d members in %.1f s = "
-                + "%,.0f ops/s%n", db.dialect(), ok.get() + refused.get(), refused.get(), CLIENTS, memberPool, seconds,
-                (ok.get() + refused.get()) / seconds);
+        System.out.printf("BENCH %s ledger, %s, %s: %,d operations (%,d refused) by %d clients on %,d members in "
+                + "%.1f s = %,.0f ops/s%n", db.dialect(), label, path, ok.get() + refused.get(), refused.get(), CLIENTS,
+                memberPool, seconds, (ok.get() + refused.get()) / seconds);
     }
 }
 

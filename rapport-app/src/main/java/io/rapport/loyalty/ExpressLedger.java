@@ -1,0 +1,206 @@
+package io.rapport.loyalty;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.OffsetDateTime;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.springframework.stereotype.Component;
+
+/**
+ * The two everyday ledger operations — a grant into a new lot and a spend — on PostgreSQL in one round trip each, when
+ * the caller has no transaction of its own. The general path ({@link PointsLedger}) takes the member's lock, reads the
+ * figures, writes and commits: three round trips and a commit. On a 2-core machine that is what bounds a ledger (see
+ * docs/benchmarks.md), so the common case is sent as one statement (a grant) or one pipelined pair of statements (a
+ * spend), run by the server as one transaction, with everything the general path decides in Java decided in SQL.
+ *
+ * <p>An operation takes the express path only when it would do nothing else on the general path: nothing is due on
+ * the member (no pending lot to release, no lot to expire), no debt to settle (a grant), enough points (a spend) and an
+ * unused idempotency key. Otherwise the statement changes nothing and returns no row, and the caller runs the
+ * general path, which handles all of those (and the 404 of an unknown member) as before. A key written meanwhile by a
+ * concurrent copy of the same request makes the ledger insert fail on its unique key: the whole statement is rolled
+ * back and the caller's retry replays, as on the general path.
+ */
+@Component
+class ExpressLedger {
+
+    /**
+     * A grant: the member's row is updated (which locks it) only when the conditions hold; the lot and the ledger part
+     * are written from its returned row, so without it nothing is written. {@code least} keeps the earlier expiry.
+     */
+    private static final String EARN = """
+            with m as (
+              update loyalty_member set available = available + ?, next_expiry_at = least(next_expiry_at, ?)
+              where customer_id = ? and debt = 0
+                and (next_release_at is null or next_release_at > ?) and (next_expiry_at is null or next_expiry_at > ?)
+                and not exists (select 1 from loyalty_ledger where op_key = ? and part = 0)
+              returning customer_id, available, pending, debt),
+            lot as (
+              insert into loyalty_lot (customer_id, source, points, remaining, qualifying, state, earned_at,
+                                       available_at, expires_at)
+              select customer_id, ?, ?, ?, false, 'available', ?, ?, ? from m
+              returning id, customer_id),
+            part as (
+              insert into loyalty_ledger (customer_id, op_key, part, kind, source, points, pending_points, debt_points,
+                                          qualifying, lot_id, reference, reason, actor, created_at)
+              select customer_id, ?, 0, ?, ?, ?, 0, 0, false, id, null, ?, ?, ? from lot)
+            select available, pending, debt from m""";
+
+    /**
+     * A spend: the first statement takes the member's lock; the second, which PostgreSQL gives a fresh snapshot in
+     * read-committed mode, therefore reads the lots as the last operation on this member left them. It draws them as
+     * {@link PointsLedger}'s one-statement spend does (running sum, first to expire first) and divides by zero when
+     * the points drawn differ from the points spent, so that the pair is rolled back rather than the cache and the
+     * lots disagree.
+     */
+    private static final String SPEND = """
+            select 1 from loyalty_member where customer_id = ? for update;
+            with m as (
+              update loyalty_member set available = available - ?
+              where customer_id = ? and available - debt * ? >= ?
+                and (next_release_at is null or next_release_at > ?) and (next_expiry_at is null or next_expiry_at > ?)
+                and not exists (select 1 from loyalty_ledger where op_key = ? and part = 0)
+              returning customer_id, available, pending, debt),
+            lots as (
+              select l.id, l.remaining,
+                     (sum(l.remaining) over (order by l.expires_at, l.id rows unbounded preceding))::bigint upto
+              from loyalty_lot l join m on m.customer_id = l.customer_id
+              where l.state = 'available' and l.remaining > 0),
+            taken as (
+              select id, least(remaining, ? - (upto - remaining)) take, row_number() over (order by upto) - 1 part
+              from lots where upto - remaining < ?),
+            drawn as (
+              update loyalty_lot l set remaining = l.remaining - t.take from taken t where l.id = t.id),
+            parts as (
+              insert into loyalty_ledger (customer_id, op_key, part, kind, source, points, pending_points, debt_points,
+                                          qualifying, lot_id, reference, reason, actor, created_at)
+              select ?, ?, t.part, ?, ?, -t.take, 0, 0, false, t.id, ?, ?, ?, ? from taken t
+              returning points)
+            select available, pending, debt,
+                   1 / (case when (select coalesce(-sum(points), 0) from parts) = ? then 1 else 0 end) checked
+            from m""";
+
+    private static final String DIVISION_BY_ZERO = "22012";
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final DSLContext db;
+
+    ExpressLedger(DSLContext db) {
+        this.db = db;
+    }
+
+    /** Whether this database has the express path (PostgreSQL); elsewhere every operation takes the general one. */
+    boolean available() {
+        return db.dialect().family() == SQLDialect.POSTGRES;
+    }
+
+    /** The member's figures after an express operation: available, pending and debt as cached on the member row. */
+    record Figures(long available, long pending, long debt) {}
+
+    /**
+     * Grants {@code points} into a new available lot expiring at {@code expires}; null when the general path must do it.
+     * Throws {@link PointsLedger.KeyRaced} when a concurrent copy wrote the key first.
+     */
+    Figures earn(long customerId, String opKey, String kind, String source, long points, String reason, String actor,
+                 OffsetDateTime now, OffsetDateTime expires) {
+        return run(EARN, false, opKey, statement -> {
+            int i = 0;
+            statement.setLong(++i, points);
+            statement.setObject(++i, expires);
+            statement.setLong(++i, customerId);
+            statement.setObject(++i, now);
+            statement.setObject(++i, now);
+            statement.setString(++i, opKey);
+            statement.setString(++i, source);
+            statement.setLong(++i, points);
+            statement.setLong(++i, points);
+            statement.setObject(++i, now);
+            statement.setObject(++i, now);
+            statement.setObject(++i, expires);
+            statement.setString(++i, opKey);
+            statement.setString(++i, kind);
+            statement.setString(++i, source);
+            statement.setLong(++i, points);
+            setText(statement, ++i, reason);
+            statement.setString(++i, actor);
+            statement.setObject(++i, now);
+        });
+    }
+
+    /**
+     * Spends {@code points} from the member's available lots; null when the general path must do it (including when
+     * the points do not suffice: it answers the 409). {@code allowNegative} is the programme's {@code ALLOW} policy,
+     * under which outstanding debt is not spendable. Throws {@link PointsLedger.KeyRaced} as {@link #earn} does.
+     */
+    Figures spend(long customerId, String opKey, String kind, String source, long points, String reference,
+                  String reason, String actor, boolean allowNegative, OffsetDateTime now) {
+        return run(SPEND, true, opKey, statement -> {
+            int i = 0;
+            statement.setLong(++i, customerId);
+            statement.setLong(++i, points);
+            statement.setLong(++i, customerId);
+            statement.setLong(++i, allowNegative ? 1 : 0);
+            statement.setLong(++i, points);
+            statement.setObject(++i, now);
+            statement.setObject(++i, now);
+            statement.setString(++i, opKey);
+            statement.setLong(++i, points);
+            statement.setLong(++i, points);
+            statement.setLong(++i, customerId);
+            statement.setString(++i, opKey);
+            statement.setString(++i, kind);
+            statement.setString(++i, source);
+            setText(statement, ++i, reference);
+            setText(statement, ++i, reason);
+            statement.setString(++i, actor);
+            statement.setObject(++i, now);
+            statement.setLong(++i, points);
+        });
+    }
+
+    private interface Binder {
+        void bind(PreparedStatement statement) throws SQLException;
+    }
+
+    /**
+     * Runs the statement(s) in autocommit: the driver sends them in one round trip and the server runs them as one
+     * transaction, committed at the end or rolled back as a whole. {@code lockFirst}: the first statement is the lock,
+     * whose result is skipped.
+     */
+    private Figures run(String sql, boolean lockFirst, String opKey, Binder binder) {
+        return db.connectionResult(connection -> {
+            if (!connection.getAutoCommit()) {
+                return null; // a transaction is open on this connection after all: the general path joins it
+            }
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                binder.bind(statement);
+                statement.execute();
+                if (lockFirst) {
+                    statement.getMoreResults();
+                }
+                ResultSet rows = statement.getResultSet();
+                return rows != null && rows.next() ? new Figures(rows.getLong(1), rows.getLong(2), rows.getLong(3))
+                        : null;
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw PointsLedger.keyRaced(opKey);
+                }
+                if (DIVISION_BY_ZERO.equals(e.getSQLState())) {
+                    throw new IllegalStateException("lots hold less than the cached balance (operation " + opKey
+                            + "); nothing was written", e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static void setText(PreparedStatement statement, int index, String value) throws SQLException {
+        if (value == null) {
+            statement.setNull(index, Types.VARCHAR);
+        } else {
+            statement.setString(index, value);
+        }
+    }
+}
