@@ -11,7 +11,7 @@
  * leading to it (connections to an earlier step in the list are loops, drawn round the side), the arms of a branch
  * or split side by side under it, arrows in an SVG behind the cards. Pickers (event types, tags, rewards, templates,
  * segments) are a search box over a select, filled from /journeys/editor/choices. Undo / redo keep the texts of the
- * definition before each change (typing in one field is one change).
+ * definition before each change (typing in one field is one change), kept in sessionStorage per journey.
  */
 (function () {
   'use strict';
@@ -163,7 +163,49 @@
     history.redo = [];
     history.key = key || null;
     history.text = text;
+    keep();
     historyButtons();
+  }
+
+  /*
+   * The history outlives the page: it is kept in sessionStorage per journey (the form's address; a journey not yet
+   * saved has none, so its history lasts as long as the page). Coming back to a page that shows another text than
+   * the history's latest (changes left unsaved, or a version saved since) puts that latest text one undo away.
+   */
+  var action = textarea.form ? textarea.form.getAttribute('action') : null;
+  var historyKey = action && !/\/new$/.test(action) ? 'rapport.journey-editor.history:' + action : null;
+
+  function keep() {
+    if (!historyKey) {
+      return;
+    }
+    try {
+      sessionStorage.setItem(historyKey, JSON.stringify({undo: history.undo, redo: history.redo, text: history.text}));
+    } catch (e) {
+      // storage full or switched off: the history lasts as long as the page
+    }
+  }
+
+  function recall() {
+    var kept = null;
+    try {
+      kept = historyKey && JSON.parse(sessionStorage.getItem(historyKey) || 'null');
+    } catch (e) {
+      kept = null;
+    }
+    if (!kept || !Array.isArray(kept.undo) || !Array.isArray(kept.redo) || typeof kept.text !== 'string') {
+      return;
+    }
+    history.undo = kept.undo.filter(function (t) { return typeof t === 'string'; });
+    if (kept.text === history.text) {
+      history.redo = kept.redo.filter(function (t) { return typeof t === 'string'; });
+    } else {
+      history.undo.push(kept.text);
+      if (history.undo.length > 200) {
+        history.undo.shift();
+      }
+    }
+    keep();
   }
 
   function historyButtons() {
@@ -182,6 +224,7 @@
     read();
     drawCanvas();
     drawPanel();
+    keep();
     historyButtons();
   }
 
@@ -1328,6 +1371,7 @@
       def = {steps: []};
       drawCanvas();
     }
+    recall();
     historyButtons();
   }
 

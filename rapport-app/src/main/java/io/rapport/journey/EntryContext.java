@@ -34,6 +34,15 @@ class EntryContext {
         return context.isEmpty() ? null : json.writeValueAsString(context);
     }
 
+    /** The entry context kept as {@link #write} wrote it (empty for none). */
+    Map<String, String> read(String stored) {
+        Map<String, String> context = new LinkedHashMap<>();
+        if (stored != null && !stored.isBlank()) {
+            json.readTree(stored).properties().forEach(e -> context.put(e.getKey(), e.getValue().asString()));
+        }
+        return context;
+    }
+
     /** The step's variables, completed with the entry's values for variables the template declares. */
     Map<String, String> variables(String template, Map<String, String> step, String stored) {
         return variables(template, step, stored, declaredOnce());

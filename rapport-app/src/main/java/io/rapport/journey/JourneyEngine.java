@@ -362,7 +362,8 @@ class JourneyEngine {
         int inserted = db.insertInto(WATCH).set(W_JOURNEY, journey.id()).set(W_CUSTOMER, signal.customerId())
                 .set(W_KEY, signal.key()).set(W_AWAITED, trigger.missing().orElseThrow())
                 .set(W_STARTED, signal.at().atOffset(ZoneOffset.UTC)).set(W_DEADLINE, deadline.atOffset(ZoneOffset.UTC))
-                .set(W_STATUS, "waiting").onConflict(W_JOURNEY, W_KEY).doNothing().execute();
+                .set(W_STATUS, "waiting").set(W_CONTEXT, entryContext.write(orderFacts.context(signal.propertiesJson())))
+                .onConflict(W_JOURNEY, W_KEY).doNothing().execute();
         if (inserted == 1) {
             long id = db.select(W_ID).from(WATCH).where(W_JOURNEY.eq(journey.id())).and(W_KEY.eq(signal.key()))
                     .fetchOne(W_ID);
@@ -370,7 +371,10 @@ class JourneyEngine {
         }
     }
 
-    /** The deadline of an absence watch: nothing came, so the customer enters (if the journey still runs). */
+    /**
+     * The deadline of an absence watch: nothing came, so the customer enters (if the journey still runs) with what
+     * the watched event knew (the product viewed: {@code product.name}).
+     */
     @Transactional
     public void watchExpired(long watchId) {
         Record watch = db.selectFrom(WATCH).where(W_ID.eq(watchId)).forUpdate().fetchOne();
@@ -381,7 +385,8 @@ class JourneyEngine {
         long journeyId = watch.get(W_JOURNEY.getName(), Long.class);
         journeys.active().stream().filter(j -> j.getKey().id() == journeyId).findFirst().ifPresent(j ->
                 enrol(j.getKey(), j.getValue(), watch.get(W_CUSTOMER.getName(), Long.class),
-                        "watch:" + watch.get(W_KEY.getName(), String.class)));
+                        "watch:" + watch.get(W_KEY.getName(), String.class),
+                        entryContext.read(watch.get(W_CONTEXT.getName(), String.class))));
     }
 
     /**

@@ -60,6 +60,7 @@ final class JourneyTables {
     static final Field<OffsetDateTime> W_STARTED = field("journey_watch", "started_at", OffsetDateTime.class);
     static final Field<OffsetDateTime> W_DEADLINE = field("journey_watch", "deadline", OffsetDateTime.class);
     static final Field<String> W_STATUS = field("journey_watch", "status", String.class);
+    static final Field<String> W_CONTEXT = field("journey_watch", "context", String.class);
 
     static final Table<?> STEP_LOG = table("journey_step_log");
     static final Field<Long> L_INSTANCE = field("journey_step_log", "instance_id", Long.class);

@@ -28,6 +28,9 @@ class StepActions {
     private static final Logger log = LoggerFactory.getLogger(StepActions.class);
     /** The loyalty ledger's source of every journey grant. */
     static final String SOURCE = "journey";
+    /** The coupon variables of an instance whose latest coupon step was refused: empty, so they count as missing. */
+    private static final Map<String, String> COUPON_CLEARED = Map.of("coupon.code", "", "coupon.expires", "",
+            "coupon.reward", "");
 
     private final Points points;
     private final Rewards rewards;
@@ -66,7 +69,8 @@ class StepActions {
 
     /**
      * What a grant did: the step's outcome, and for an issued coupon the journey variables later steps may use
-     * ({@code coupon.code}, {@code coupon.expires}: the expiry day in the brand's time zone, {@code coupon.reward}).
+     * ({@code coupon.code}, {@code coupon.expires}: the expiry day in the brand's time zone, {@code coupon.reward});
+     * for a refused coupon the same names, empty.
      */
     record Granted(String outcome, Map<String, String> variables) {}
 
@@ -87,8 +91,14 @@ class StepActions {
                 yield "coupon " + c.reward() + " " + r.coupon().code() + (r.replayed() ? " already issued" : " issued");
             }
         });
-        return new Granted(outcome, outcome.startsWith("refused:") ? Map.of() : Map.copyOf(variables));
+        if (outcome.startsWith("refused:")) {
+            // a refused coupon clears the last one: a later message must not quote an earlier step's coupon as
+            // this step's (the rescue's 25 % offer with the 15 % code) but take its own fallback
+            return new Granted(outcome, grant instanceof JourneyDefinition.CouponGrant ? COUPON_CLEARED : Map.of());
+        }
+        return new Granted(outcome, Map.copyOf(variables));
     }
+
 
     /** Sets ({@code remove} false) or removes a manual tag as the journey, so tag history names the journey. */
     String tag(Visit visit, String tag, boolean remove) {

@@ -10,6 +10,7 @@ import static io.rapport.journey.JourneyTables.J_ID;
 import static io.rapport.platform.Tables.table;
 import static io.rapport.platform.Tables.field;
 
+import io.rapport.customer.CustomerDirectory;
 import io.rapport.ingest.CustomerEvents;
 import io.rapport.platform.LinkSigner;
 import io.rapport.platform.RapportException;
@@ -46,10 +47,10 @@ public class Surveys {
     static final int LOWEST = 1;
     static final int HIGHEST = 5;
 
-    private static final Table<?> ANSWER = table("journey_survey_answer");
+    static final Table<?> ANSWER = table("journey_survey_answer");
     private static final Field<Long> A_INSTANCE = field("journey_survey_answer", "instance_id", Long.class);
     private static final Field<String> A_SURVEY = field("journey_survey_answer", "survey", String.class);
-    private static final Field<Long> A_CUSTOMER = field("journey_survey_answer", "customer_id", Long.class);
+    static final Field<Long> A_CUSTOMER = field("journey_survey_answer", "customer_id", Long.class);
     private static final Field<Integer> A_SCORE = field("journey_survey_answer", "score", Integer.class);
     private static final Field<OffsetDateTime> A_AT = field("journey_survey_answer", "answered_at",
             OffsetDateTime.class);
@@ -62,9 +63,11 @@ public class Surveys {
     private final PrivacyProperties privacy;
     private final CustomerEvents events;
     private final LinkSigner signer;
+    private final CustomerDirectory directory;
 
     Surveys(DSLContext db, Clock clock, SurveyProperties settings, PrivacyProperties privacy, CustomerEvents events,
-            org.springframework.transaction.PlatformTransactionManager transactions) {
+            org.springframework.transaction.PlatformTransactionManager transactions, CustomerDirectory directory) {
+        this.directory = directory;
         this.signer = new LinkSigner(db, clock, transactions, "journey_secret", "survey-hmac", settings::secret,
                 "rapport.journey.survey.secret");
         this.db = db;
@@ -148,7 +151,11 @@ public class Surveys {
         // the instance row serialises two answers to the same link (a double click on two devices)
         var instance = db.select(I_CUSTOMER, I_JOURNEY).from(INSTANCE).where(I_ID.eq(invitation.instanceId()))
                 .forUpdate().fetchOne();
-        if (instance == null || instance.get(I_CUSTOMER) != invitation.customerId()) {
+        // a link sent before a merge names the merged-away profile, whose instances moved to the survivor: the
+        // answer is the survivor's
+        long customerId = instance == null ? invitation.customerId() : instance.get(I_CUSTOMER);
+        if (instance == null || (customerId != invitation.customerId()
+                && directory.current(invitation.customerId()).filter(c -> c == customerId).isEmpty())) {
             throw RapportException.notFound("survey", invitation.survey());
         }
         String journey = db.select(J_CODE).from(JOURNEY).where(J_ID.eq(instance.get(I_JOURNEY))).fetchOne(J_CODE);
@@ -163,9 +170,9 @@ public class Surveys {
         }
         Instant now = clock.instant();
         db.insertInto(ANSWER).set(A_INSTANCE, invitation.instanceId()).set(A_SURVEY, invitation.survey())
-                .set(A_CUSTOMER, invitation.customerId()).set(A_SCORE, score)
+                .set(A_CUSTOMER, customerId).set(A_SCORE, score)
                 .set(A_AT, now.atOffset(ZoneOffset.UTC)).execute();
-        events.record(invitation.customerId(), "survey", "survey:" + invitation.instanceId() + ":"
+        events.record(customerId, "survey", "survey:" + invitation.instanceId() + ":"
                 + invitation.survey(), ANSWERED, now, Map.of("survey", invitation.survey(),
                 "score", Integer.toString(score), "journey", journey));
         return new State(invitation, Optional.of(score));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rapport.analytics.synthetic.DemoDataFiles;
 import io.rapport.channel.ChannelTestSupport;
 import io.rapport.channel.SendRequest;
+import io.rapport.loyalty.Members;
+import io.rapport.loyalty.Rewards;
 import io.rapport.testing.OnH2;
 import io.rapport.testing.OnPostgres;
 import jakarta.mail.internet.MimeMessage;
@@ -19,28 +21,48 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 
 /**
  * The abandoned-cart playbook end to end on the demo brand: demo history imported, the playbook installed and
  * active, carts left by demo customers, the clock moved through two days; the emails GreenMail actually received
  * are checked customer by customer, including those who must get nothing (ordered in time, no consent, over the
- * cap, in quiet hours until the morning, in the holdout).
+ * cap, in quiet hours until the morning, in the holdout). The coupon is personal for loyalty members (the playbook's
+ * reward, activated by the brand) and the playbook's shared code for the others.
  */
 // the playbook reacts to every cart in the database: this class gets a database of its own
 @TestPropertySource(properties = "rapport.test.context=abandoned-cart")
 abstract class AbandonedCartPlaybookTests extends PlaybookTestBase {
 
+    @Autowired
+    Members members;
+    @Autowired
+    Rewards rewards;
+
     int received(String email, String template) throws Exception {
+        return template.equals("reminder") ? reminders(email) : coupons(email).size();
+    }
+
+    int reminders(String email) throws Exception {
         int count = 0;
         for (MimeMessage m : mailTo(email)) {
-            boolean reminder = m.getSubject().contains("购物车") || m.getSubject().contains("cart is waiting");
-            boolean coupon = ((String) m.getContent()).contains("CART10");
-            if (template.equals("reminder") ? reminder && !coupon : coupon) {
+            if (m.getSubject().contains("购物车还在") || m.getSubject().contains("cart is waiting")) {
                 count++;
             }
         }
         return count;
+    }
+
+    /** The bodies of the coupon emails the customer received. */
+    List<String> coupons(String email) throws Exception {
+        List<String> bodies = new ArrayList<>();
+        for (MimeMessage m : mailTo(email)) {
+            if (m.getSubject().contains("优惠券") || m.getSubject().contains("coupon for your cart")) {
+                bodies.add((String) m.getContent());
+            }
+        }
+        return bodies;
     }
 
     @Test
@@ -50,6 +72,12 @@ abstract class AbandonedCartPlaybookTests extends PlaybookTestBase {
         String sku = sku();
         var installed = admin().postJson("/api/v1/journeys/playbooks/abandoned-cart?activate=true", "");
         assertThat(installed.status()).as(installed.body()).isEqualTo(200);
+        assertThat(rewards.find("CART10")).as("the playbook's reward, created withdrawn")
+                .hasValueSatisfying(r -> assertThat(r.active()).isFalse());
+        // the brand checks the reward and activates it: members get personal codes from now on
+        var activated = admin().putJson("/api/v1/loyalty/rewards/CART10", Map.of("name", "Abandoned cart: 10% off",
+                "couponValidDays", 7, "active", true));
+        assertThat(activated.status()).as(activated.body()).isEqualTo(200);
         template("promo", "marketing", List.of("n"), "本周活动 {{n}}");
 
         Set<Integer> orderedInTime = Set.of(0, 1, 2, 3, 4);
@@ -59,6 +87,12 @@ abstract class AbandonedCartPlaybookTests extends PlaybookTestBase {
         Set<Integer> lateEvening = Set.of(30, 31, 32);
         for (int i : noConsent) {
             ChannelTestSupport.marketingConsent(consents, customerByEmail(emails.get(i)), false, "email");
+        }
+        Set<Integer> enrolled = Set.of(6, 12, 13, 14, 15, 16);
+        for (int i : enrolled) {
+            if (members.find(customerByEmail(emails.get(i))).isEmpty()) {
+                members.enrol(customerByEmail(emails.get(i)));
+            }
         }
         for (int i = 0; i < 30; i++) {
             event(emails.get(i), "cart_add", T0, source + "-cart-" + i);
@@ -112,6 +146,8 @@ abstract class AbandonedCartPlaybookTests extends PlaybookTestBase {
         }
 
         // a day after the reminder: the coupon for those still inside
+        List<String> personal = new ArrayList<>();
+        int shared = 0;
         advance(Duration.ofHours(1), () -> waitingFirstBatch() == 0);
         outbox.dispatchDue();
         outbox.dispatchDue();
@@ -121,7 +157,28 @@ abstract class AbandonedCartPlaybookTests extends PlaybookTestBase {
                     && !orderedAfterReminder.contains(i) && !holdoutNow.getOrDefault(id, false);
             assertThat(received(emails.get(i), "coupon")).as("coupon to customer " + i).isEqualTo(expected ? 1 : 0);
             assertThat(received(emails.get(i), "reminder")).as("never a second reminder").isLessThanOrEqualTo(1);
+            // a member's code is their own coupon of the reward; a customer outside the programme gets the shared one
+            List<Rewards.Coupon> issued = rewards.coupons(id).stream().filter(c -> c.rewardCode().equals("CART10"))
+                    .toList();
+            if (expected && members.find(id).isPresent()) {
+                assertThat(issued).as("one personal coupon for member " + i).hasSize(1);
+                assertThat(coupons(emails.get(i)).getFirst()).contains(issued.getFirst().code()).doesNotContain("CART10");
+                personal.add(issued.getFirst().code());
+            } else if (expected) {
+                assertThat(coupons(emails.get(i)).getFirst()).as("shared code to non-member " + i).contains("CART10");
+                shared++;
+            }
+            if (orderedInTime.contains(i)) {
+                assertThat(issued).as("no coupon for customer " + i).isEmpty();
+            }
         }
+        // the coupon step runs before the message's guards: a member without consent holds a coupon never sent
+        long withoutConsent = customerByEmail(emails.get(6));
+        assertThat(rewards.coupons(withoutConsent)).hasSize(holdoutNow.get(withoutConsent) ? 0 : 1);
+        assertThat(received(emails.get(6), "coupon")).isZero();
+        assertThat(personal).as("personal codes, each different").hasSizeGreaterThanOrEqualTo(2)
+                .doesNotHaveDuplicates();
+        assertThat(shared).as("non-members with the shared code").isPositive();
 
         var stats = journeys.stats("abandoned-cart");
         long heldOut = holdoutNow.values().stream().filter(h -> h).count();

@@ -26,13 +26,18 @@ abstract class BrowsedNoPurchasePlaybookTests extends PlaybookTestBase {
     static final String CODE = "browsed-no-purchase";
 
     int coupons(String email) throws Exception {
-        int count = 0;
+        return bodies(email).size();
+    }
+
+    /** The coupon emails' bodies (the shared code: the playbook's reward is left withdrawn here). */
+    List<String> bodies(String email) throws Exception {
+        List<String> bodies = new java.util.ArrayList<>();
         for (MimeMessage m : mailTo(email)) {
             if (((String) m.getContent()).contains("LOOK10")) {
-                count++;
+                bodies.add((String) m.getContent());
             }
         }
-        return count;
+        return bodies;
     }
 
     void view(String email, String sku, Instant at, String id) {
@@ -47,6 +52,7 @@ abstract class BrowsedNoPurchasePlaybookTests extends PlaybookTestBase {
         clock.set(T0);
         List<String> emails = importDemo().subList(0, 33);
         String sku = sku();
+        String productName = rows(io.rapport.analytics.synthetic.DemoDataFiles.PRODUCTS).getFirst().get("name");
         install(CODE);
 
         Set<Integer> cartInTime = Set.of(0, 1);
@@ -86,7 +92,15 @@ abstract class BrowsedNoPurchasePlaybookTests extends PlaybookTestBase {
             boolean expected = !cartInTime.contains(i) && !orderedInTime.contains(i) && !noConsent.contains(i)
                     && i != capped && !holdout.getOrDefault(customerByEmail(emails.get(i)), false);
             assertThat(coupons(emails.get(i))).as("coupon to customer " + i).isEqualTo(expected ? 1 : 0);
+            if (expected) {
+                // the view carried only the sku: the message names the product from the catalogue
+                assertThat(bodies(emails.get(i)).getFirst()).as("product named to " + i).contains(productName);
+            }
         }
+        // the brand has not activated the playbook's reward: members too get the shared code, the step says why
+        assertThat(db.fetch("select o.outcome from journey_step_log o where o.step_id = 'look-code'")
+                .getValues(0, String.class)).isNotEmpty().allMatch(o -> o.startsWith("refused:"))
+                .contains("refused:reward-inactive");
 
         // the second view's deadline passes an hour later: the same customer gets no second coupon
         advance(Duration.ofHours(1), () -> dueTimers() == 0);

@@ -36,8 +36,9 @@ abstract class JourneyConsoleBrowserTests extends BrowserTest {
         browser.await(d -> browser.path().startsWith("/journeys/abandoned-cart"));
 
         assertThat(browser.findAll("#diagram li.step").stream().map(e -> e.getAttribute("id")).toList())
-                .containsExactly("step-reminder", "step-wait-a-day", "step-bought", "step-coupon", "step-done");
-        assertThat(browser.find("#step-bought").getText()).contains("then → done").contains("else → coupon");
+                .containsExactly("step-reminder", "step-wait-a-day", "step-bought", "step-cart-code", "step-coupon",
+                        "step-done");
+        assertThat(browser.find("#step-bought").getText()).contains("then → done").contains("else → cart-code");
         assertThat(browser.find("#journey-status").getText()).isEqualTo("Draft");
         browser.find("#activate").click();
         browser.awaitText("#journey-status", "Active");

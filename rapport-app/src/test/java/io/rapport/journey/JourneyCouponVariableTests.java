@@ -80,6 +80,36 @@ abstract class JourneyCouponVariableTests extends JourneyTestBase {
     }
 
     @Test
+    void should_quote_the_fallback_not_an_earlier_coupon_when_the_latest_coupon_step_was_refused() throws Exception {
+        long customer = importedCustomer("second");
+        members.enrol(customer);
+        String first = source.substring(0, 12) + "-first";
+        String second = source.substring(0, 12) + "-second";
+        rewards.save(new Rewards.Reward(first, "15 % off", "coupon", 0, Optional.empty(), Optional.empty(),
+                Optional.empty(), 14, Optional.empty(), true));
+        rewards.save(new Rewards.Reward(second, "25 % off", "coupon", 0, Optional.empty(), Optional.empty(),
+                Optional.empty(), 7, Optional.empty(), false));
+        template(source + "-offer", "service", List.of("code"), "最后的优惠码 {{code}}。");
+        String code = source + "-two";
+        saveJourney(code, """
+            {"name": "two coupons", "trigger": {"type": "manual"}, "holdoutPercent": 0,
+             "steps": [
+               {"id": "first", "type": "coupon", "reward": "%s"},
+               {"id": "second", "type": "coupon", "reward": "%s"},
+               {"id": "tell", "type": "send", "template": "%s", "variables": {"code": "{{coupon.code|SHARED25}}"}}]}
+            """.formatted(first, second, source + "-offer"));
+        journeys.setStatus(code, "active");
+        long instance = enrolByApi(code, customer, "1");
+        outbox.dispatchDue();
+
+        assertThat(stepOutcomes(instance).get(1)).isEqualTo("refused:reward-inactive");
+        String issued = rewards.coupons(customer).getFirst().code();
+        var mail = mailTo(source + "-second@example.com");
+        assertThat(mail).hasSize(1);
+        assertThat((String) mail.getFirst().getContent()).contains("最后的优惠码 SHARED25。").doesNotContain(issued);
+    }
+
+    @Test
     void should_reject_quoting_a_coupon_without_a_coupon_step_or_an_unknown_journey_variable() {
         template(source + "-code", "service", List.of("code", "until"), "{{code}} {{until}}");
         var response = admin().putJson("/api/v1/journeys/" + source + "-bad", tools.jackson.databind.json.JsonMapper

@@ -281,6 +281,42 @@ abstract class JourneyEditorBrowserTests extends BrowserTest {
     }
 
     @Test
+    void should_keep_the_undo_history_of_a_journey_when_the_page_is_left_and_opened_again() {
+        String code = source + "-kept";
+        var saved = admin().putJson("/api/v1/journeys/" + code, JsonMapper.builder().build().readTree("""
+                {"name": "kept", "trigger": {"type": "manual"}, "steps": [{"id": "exit", "type": "exit"}]}"""));
+        assertThat(saved.status()).as(saved.body()).isEqualTo(200);
+        browser.signIn("admin", ADMIN_PASSWORD);
+        browser.open("/journeys/" + code + "?lang=en");
+        browser.awaitVisible("#journey-editor[data-ready]");
+        assertThat(browser.find("#je-undo").isEnabled()).as("nothing to undo yet").isFalse();
+        browser.find("#je-palette-goal").click();
+        browser.awaitVisible("#je-step-goal");
+
+        // away without saving, and back: the page shows the saved version, the goal is one undo away
+        browser.open("/journeys?lang=en");
+        browser.open("/journeys/" + code + "?lang=en");
+        browser.awaitVisible("#journey-editor[data-ready]");
+        assertThat(browser.has("#je-step-goal")).isFalse();
+        browser.find("#je-undo").click();
+        assertThat(browser.has("#je-step-goal")).as("the unsaved change back").isTrue();
+        browser.find("#je-undo").click();
+        assertThat(browser.has("#je-step-goal")).isFalse();
+        browser.find("#je-redo").click();
+        assertThat(browser.has("#je-step-goal")).isTrue();
+        assertThat(browser.find("#definition").getAttribute("value")).contains("\"goal\"");
+
+        // another journey's page has a history of its own
+        String other = source + "-other";
+        assertThat(admin().putJson("/api/v1/journeys/" + other, JsonMapper.builder().build().readTree("""
+                {"name": "other", "trigger": {"type": "manual"}, "steps": [{"id": "exit", "type": "exit"}]}"""))
+                .status()).isEqualTo(200);
+        browser.open("/journeys/" + other + "?lang=en");
+        browser.awaitVisible("#journey-editor[data-ready]");
+        assertThat(browser.find("#je-undo").isEnabled()).isFalse();
+    }
+
+    @Test
     void should_show_a_validation_problem_on_its_step_keep_a_step_type_it_does_not_know_and_spare_half_typed_json() {
         String code = source + "-keep";
         var saved = admin().putJson("/api/v1/journeys/" + code, JsonMapper.builder().build().readTree("""
