@@ -117,16 +117,26 @@ public class Outbox {
      */
     @Transactional(noRollbackFor = RapportException.class)
     public List<Queued> enqueueAll(List<SendRequest> requests) {
+        return enqueueAll(requests, Set.of());
+    }
+
+    /**
+     * As {@link #enqueueAll(List)}, without looking up {@code unusedKeys}: dedupe keys the caller knows no row can
+     * have, because they are made of an id created in its own transaction (a journey instance entered just now).
+     * Should one exist after all, the insert leaves it alone and its first outcome is returned as for any replay.
+     */
+    @Transactional(noRollbackFor = RapportException.class)
+    public List<Queued> enqueueAll(List<SendRequest> requests, Set<String> unusedKeys) {
         List<Queued> result = new ArrayList<>(requests.size());
         for (int from = 0; from < requests.size(); from += CHUNK) {
-            result.addAll(chunk(requests.subList(from, Math.min(requests.size(), from + CHUNK))));
+            result.addAll(chunk(requests.subList(from, Math.min(requests.size(), from + CHUNK)), unusedKeys));
         }
         return result;
     }
 
     static final int CHUNK = 500;
 
-    private List<Queued> chunk(List<SendRequest> requests) {
+    private List<Queued> chunk(List<SendRequest> requests, Set<String> unusedKeys) {
         Instant now = clock.instant();
         int n = requests.size();
         Queued[] result = new Queued[n];
@@ -137,7 +147,7 @@ public class Outbox {
             if (key == null || key.isBlank() || key.length() > 200) {
                 result[i] = Queued.refusal(RapportException.badRequest("invalid-send", "dedupeKey",
                         "A dedupe key of 1-200 characters is needed"));
-            } else {
+            } else if (!unusedKeys.contains(key)) {
                 keys.add(key);
             }
         }
@@ -212,14 +222,15 @@ public class Outbox {
         });
         Set<String> recent = recentContent(rows, hashes, now);
         if (!capped.isEmpty()) {
-            for (List<Long> ids : partition(capped.keySet())) {
-                db.select(O_CUSTOMER, O_CHANNEL, O_PLANNED).from(OUTBOX).where(O_CUSTOMER.in(ids))
-                        .and(O_STATUS.in(SendGuards.LIVE)).and(O_PURPOSE.eq(Purpose.MARKETING.name()))
-                        .and(O_PLANNED.ge(capFrom.atOffset(ZoneOffset.UTC)))
-                        .and(O_PLANNED.lt(capTo.atOffset(ZoneOffset.UTC)))
-                        .forEach(r -> capped.get(r.get(O_CUSTOMER)).add(new Planned(r.get(O_CHANNEL),
-                                r.get(O_PLANNED).toInstant())));
-            }
+            db.select(O_CUSTOMER, O_CHANNEL, O_PLANNED, O_STATUS).from(OUTBOX).where(customerAmong(capped.keySet()))
+                    .and(O_PURPOSE.eq(Purpose.MARKETING.name())).and(O_PLANNED.ge(capFrom.atOffset(ZoneOffset.UTC)))
+                    .and(O_PLANNED.lt(capTo.atOffset(ZoneOffset.UTC)))
+                    .forEach(r -> {
+                        if (SendGuards.LIVE.contains(r.get(O_STATUS))) {
+                            capped.get(r.get(O_CUSTOMER)).add(new Planned(r.get(O_CHANNEL),
+                                    r.get(O_PLANNED).toInstant()));
+                        }
+                    });
         }
         // the guards in order, as one by one: what a message of the chunk queues counts for the ones after it
         Map<String, Integer> decided = new HashMap<>();
@@ -297,22 +308,26 @@ public class Outbox {
         if (customers.isEmpty()) {
             return recent;
         }
-        for (List<Long> ids : partition(customers)) {
-            db.select(O_CUSTOMER, O_HASH).from(OUTBOX).where(O_CUSTOMER.in(ids)).and(O_HASH.in(wanted))
-                    .and(O_STATUS.in(SendGuards.LIVE))
-                    .and(O_PLANNED.gt(now.minus(settings.dedupeWindow()).atOffset(ZoneOffset.UTC)))
-                    .forEach(r -> recent.add(r.get(O_CUSTOMER) + "|" + r.get(O_HASH)));
-        }
+        db.select(O_CUSTOMER, O_HASH, O_STATUS).from(OUTBOX).where(customerAmong(customers))
+                .and(O_HASH.eq(DSL.any(wanted.toArray(String[]::new))))
+                .and(O_PLANNED.gt(now.minus(settings.dedupeWindow()).atOffset(ZoneOffset.UTC)))
+                .forEach(r -> {
+                    if (SendGuards.LIVE.contains(r.get(O_STATUS))) {
+                        recent.add(r.get(O_CUSTOMER) + "|" + r.get(O_HASH));
+                    }
+                });
         return recent;
     }
 
-    private static <T> List<List<T>> partition(java.util.Collection<T> values) {
-        List<T> all = List.copyOf(values);
-        List<List<T>> parts = new ArrayList<>();
-        for (int from = 0; from < all.size(); from += 1000) {
-            parts.add(all.subList(from, Math.min(all.size(), from + 1000)));
-        }
-        return parts;
+    /**
+     * The outbox rows of these customers, through {@code channel_outbox_customer}: one array parameter
+     * ({@code = any(?)}) rather than an {@code IN} list of up to a chunk's bind values (a short statement to render
+     * and plan, one plan whatever the chunk's size). The guards' look-ups test the status in Java, not in SQL: most
+     * rows are live, yet without statistics (a fresh table) the planner took a status condition for selective and
+     * read every live row through {@code channel_outbox_due} — 45 ms on 20,000 rows instead of 0.5 ms.
+     */
+    private static Condition customerAmong(java.util.Collection<Long> customers) {
+        return O_CUSTOMER.eq(DSL.any(customers.toArray(Long[]::new)));
     }
 
     /**
@@ -374,13 +389,20 @@ public class Outbox {
     /** The rows of these dedupe keys that exist, as replayed outcomes. */
     private Map<String, SendOutcome> find(List<String> dedupeKeys) {
         Map<String, SendOutcome> found = new HashMap<>();
-        for (List<String> keys : partition(dedupeKeys)) {
-            db.select(O_ID, O_DEDUPE, O_STATUS, O_SUPPRESSION, O_HELD, O_PLANNED).from(OUTBOX).where(O_DEDUPE.in(keys))
-                    .forEach(r -> found.put(r.get(O_DEDUPE), new SendOutcome(r.get(O_ID), r.get(O_STATUS),
-                            Optional.ofNullable(r.get(O_SUPPRESSION)), Optional.ofNullable(r.get(O_HELD)),
-                            r.get(O_PLANNED).toInstant(), true)));
+        if (!dedupeKeys.isEmpty()) {
+            db.select(OUTCOME).from(OUTBOX).where(O_DEDUPE.eq(DSL.any(dedupeKeys.toArray(String[]::new))))
+                    .forEach(r -> found.put(r.get(O_DEDUPE), outcome(r, true)));
         }
         return found;
+    }
+
+    /** The columns an outcome is read from ({@link #outcome}). */
+    private static final List<org.jooq.Field<?>> OUTCOME = List.of(O_ID, O_DEDUPE, O_STATUS, O_SUPPRESSION, O_HELD,
+            O_PLANNED);
+
+    private static SendOutcome outcome(Record r, boolean replayed) {
+        return new SendOutcome(r.get(O_ID), r.get(O_STATUS), Optional.ofNullable(r.get(O_SUPPRESSION)),
+                Optional.ofNullable(r.get(O_HELD)), r.get(O_PLANNED).toInstant(), replayed);
     }
 
     public Entry get(long id) {
@@ -458,43 +480,45 @@ public class Outbox {
 
     /**
      * Writes the rows (unless their dedupe key exists meanwhile) and returns each key's outcome: {@code replayed}
-     * when another transaction wrote it first. One multi-row statement on PostgreSQL; one per row on H2, whose
-     * emulation of {@code ON CONFLICT} (a {@code MERGE}) reports no keys.
+     * when another transaction wrote it first. On PostgreSQL one multi-row statement, whose {@code RETURNING} gives
+     * the outcomes of the rows written, so only keys written meanwhile are read back. On H2 one statement per row:
+     * its emulation of {@code ON CONFLICT} (a {@code MERGE}) reports no keys, so the outcomes are read back.
      */
     private Map<String, SendOutcome> insert(List<Row> rows) {
         Map<String, SendOutcome> outcomes = new HashMap<>();
-        if (rows.isEmpty()) {
-            return outcomes;
-        }
         boolean postgres = db.dialect().family() == org.jooq.SQLDialect.POSTGRES;
         for (int from = 0; from < rows.size(); from += CHUNK) {
             List<Row> part = rows.subList(from, Math.min(rows.size(), from + CHUNK));
-            var insert = db.insertInto(OUTBOX, O_DEDUPE, O_CUSTOMER, O_CHANNEL, O_PURPOSE, O_TEMPLATE, O_LANGUAGE,
-                    O_RECIPIENT, O_SUBJECT, O_BODY, O_HASH, O_ORIGIN, O_CONSENT_CHANNEL, O_STATUS, O_SUPPRESSION,
-                    O_HELD, O_PLANNED, O_ATTEMPTS, O_NEXT, O_CREATED);
             Set<String> inserted = new HashSet<>();
             if (postgres) {
-                for (Row row : part) {
+                var insert = db.insertInto(OUTBOX, COLUMNS).values(values(part.getFirst()));
+                for (Row row : part.subList(1, part.size())) {
                     insert = insert.values(values(row));
                 }
-                insert.onConflict(O_DEDUPE).doNothing().returningResult(O_DEDUPE).fetch()
-                        .forEach(r -> inserted.add(r.value1()));
+                insert.onConflict(O_DEDUPE).doNothing().returningResult(OUTCOME).fetch().forEach(r -> {
+                    outcomes.put(r.get(O_DEDUPE), outcome(r, false));
+                    inserted.add(r.get(O_DEDUPE));
+                });
             } else {
                 for (Row row : part) {
-                    if (db.insertInto(OUTBOX, O_DEDUPE, O_CUSTOMER, O_CHANNEL, O_PURPOSE, O_TEMPLATE, O_LANGUAGE,
-                                    O_RECIPIENT, O_SUBJECT, O_BODY, O_HASH, O_ORIGIN, O_CONSENT_CHANNEL, O_STATUS,
-                                    O_SUPPRESSION, O_HELD, O_PLANNED, O_ATTEMPTS, O_NEXT, O_CREATED).values(values(row))
-                            .onConflict(O_DEDUPE).doNothing().execute() == 1) {
+                    if (db.insertInto(OUTBOX, COLUMNS).values(values(row)).onConflict(O_DEDUPE).doNothing()
+                            .execute() == 1) {
                         inserted.add(row.request.dedupeKey());
                     }
                 }
             }
-            find(part.stream().map(r -> r.request.dedupeKey()).toList()).forEach((key, outcome) ->
-                    outcomes.put(key, inserted.contains(key) ? new SendOutcome(outcome.outboxId(), outcome.status(),
-                            outcome.reason(), outcome.heldReason(), outcome.plannedAt(), false) : outcome));
+            find(part.stream().map(r -> r.request.dedupeKey()).filter(key -> !outcomes.containsKey(key)).toList())
+                    .forEach((key, outcome) -> outcomes.put(key, inserted.contains(key) ? new SendOutcome(
+                            outcome.outboxId(), outcome.status(), outcome.reason(), outcome.heldReason(),
+                            outcome.plannedAt(), false) : outcome));
         }
         return outcomes;
     }
+
+    /** The columns an outbox row is written with, in the order of {@link #values}. */
+    private static final List<org.jooq.Field<?>> COLUMNS = List.of(O_DEDUPE, O_CUSTOMER, O_CHANNEL, O_PURPOSE,
+            O_TEMPLATE, O_LANGUAGE, O_RECIPIENT, O_SUBJECT, O_BODY, O_HASH, O_ORIGIN, O_CONSENT_CHANNEL, O_STATUS,
+            O_SUPPRESSION, O_HELD, O_PLANNED, O_ATTEMPTS, O_NEXT, O_CREATED);
 
     private java.util.Collection<?> values(Row row) {
         OffsetDateTime planned = row.plannedAt.atOffset(ZoneOffset.UTC);

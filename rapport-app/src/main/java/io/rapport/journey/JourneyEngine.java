@@ -485,9 +485,9 @@ class JourneyEngine {
     /**
      * Enters many customers as {@link #enrol} would one after the other, and runs their first steps: per chunk, the
      * customers inside and those within the re-entry period are read with one query each, the instances written with
-     * one statement (PostgreSQL) and advanced together ({@link #advance(List)}). A customer entered twice is taken
-     * in a later round, after the first entry's steps, so the second finds them inside as one by one. The instance
-     * of each entrant that entered, in order.
+     * one statement (PostgreSQL) and advanced together ({@link #advance(List, boolean)}). A customer entered twice is
+     * taken in a later round, after the first entry's steps, so the second finds them inside as one by one. The
+     * instance of each entrant that entered, in order.
      */
     List<Optional<Long>> enrolAll(Journeys.Journey journey, JourneyDefinition definition, List<Entrant> entrants) {
         List<Optional<Long>> result = new ArrayList<>(java.util.Collections.nCopies(entrants.size(), Optional.empty()));
@@ -553,7 +553,7 @@ class JourneyEngine {
             }
         }
         advance(entering.stream().filter(e -> ids.containsKey(e.customerId())
-                && !holdout(journey, definition, e.customerId())).map(e -> ids.get(e.customerId())).toList());
+                && !holdout(journey, definition, e.customerId())).map(e -> ids.get(e.customerId())).toList(), true);
         return entrants.stream().map(e -> Optional.ofNullable(ids.get(e.customerId()))).toList();
     }
 
@@ -602,7 +602,7 @@ class JourneyEngine {
 
     /** Runs steps from the instance's current step until it waits or ends. */
     void advance(long instanceId) {
-        advance(List.of(instanceId));
+        advance(List.of(instanceId), false);
     }
 
     /**
@@ -610,16 +610,17 @@ class JourneyEngine {
      * steps and outcomes as one by one. The instances move in waves, one step each: the sends of a wave go to the
      * outbox together ({@link Outbox#enqueueAll}), splits, exits and the end are decided in memory, and the
      * instances' places and step log are written once at the end, grouped. Any other step runs for its instance as
-     * before, after that instance's pending writes.
+     * before, after that instance's pending writes. {@code entered}: the instances were entered in this transaction,
+     * so no message of theirs can be in the outbox yet and the first send of each step is not looked up there.
      */
-    void advance(List<Long> instanceIds) {
+    void advance(List<Long> instanceIds, boolean entered) {
         if (instanceIds.isEmpty()) {
             return;
         }
         List<Cursor> all = new ArrayList<>();
         for (int from = 0; from < instanceIds.size(); from += CHUNK) {
             db.selectFrom(INSTANCE).where(I_ID.in(instanceIds.subList(from, Math.min(instanceIds.size(),
-                    from + CHUNK)))).forEach(r -> all.add(new Cursor(r)));
+                    from + CHUNK)))).forEach(r -> all.add(new Cursor(r, entered)));
         }
         Map<Long, String> codes = new java.util.HashMap<>();
         db.select(J_ID, J_CODE).from(JOURNEY).where(J_ID.in(all.stream().map(c -> c.journeyId).distinct().toList()))
@@ -700,8 +701,12 @@ class JourneyEngine {
         boolean moved;
         String status;
         String exitReason;
+        /** Entered in this transaction: the steps it has sent from since are the only ones in the outbox. */
+        final boolean entered;
+        final Set<String> sentFrom = new java.util.HashSet<>();
 
-        Cursor(Record instance) {
+        Cursor(Record instance, boolean entered) {
+            this.entered = entered;
             id = instance.get(I_ID.getName(), Long.class);
             journeyId = instance.get(I_JOURNEY.getName(), Long.class);
             version = instance.get(I_VERSION.getName(), Integer.class);
@@ -734,6 +739,7 @@ class JourneyEngine {
         List<SendRequest> requests = new ArrayList<>();
         List<Cursor> asked = new ArrayList<>();
         Map<Cursor, String> outcomes = new java.util.IdentityHashMap<>();
+        Set<String> unused = new java.util.HashSet<>();
         var declared = entryContext.declaredOnce();
         for (Cursor c : sending) {
             JourneyDefinition.Step step = c.definition.step(c.current.orElseThrow()).orElseThrow();
@@ -744,12 +750,16 @@ class JourneyEngine {
                 continue;
             }
             String template = step.template().orElseThrow();
-            requests.add(new SendRequest("journey:" + c.journeyId + ":v" + c.version + ":i" + c.id + ":" + step.id(),
-                    c.customerId, template, entryContext.variables(template, filled.variables(), c.context, declared),
+            String key = "journey:" + c.journeyId + ":v" + c.version + ":i" + c.id + ":" + step.id();
+            if (c.entered && c.sentFrom.add(step.id())) {
+                unused.add(key);
+            }
+            requests.add(new SendRequest(key, c.customerId, template,
+                    entryContext.variables(template, filled.variables(), c.context, declared),
                     origin(c.code, step.id())));
             asked.add(c);
         }
-        List<Outbox.Queued> queued = outbox.enqueueAll(requests);
+        List<Outbox.Queued> queued = outbox.enqueueAll(requests, unused);
         for (int i = 0; i < asked.size(); i++) {
             Outbox.Queued q = queued.get(i);
             Cursor c = asked.get(i);

@@ -394,6 +394,20 @@ abstract class ChannelTests extends ServerTest {
     }
 
     @Test
+    void should_replay_the_stored_outcome_of_a_key_said_to_be_unused_that_exists_after_all() {
+        long customer = customers(1, "Asia/Shanghai").getFirst();
+        template(source + "-u", "email", "service", List.of(), "只发一次", "Once only");
+        SendOutcome first = send("unused", customer, source + "-u", Map.of());
+        SendRequest again = new SendRequest(source + "-unused", customer, source + "-u", Map.of(), "test");
+        SendOutcome replay = outbox.enqueueAll(List.of(again), java.util.Set.of(again.dedupeKey())).getFirst()
+                .outcome().orElseThrow();
+        assertThat(replay.replayed()).isTrue();
+        assertThat(replay.outboxId()).isEqualTo(first.outboxId());
+        assertThat(replay.status()).isEqualTo(first.status());
+        assertThat(outbox.dispatchDue()).isEqualTo(1);
+    }
+
+    @Test
     void should_send_no_marketing_to_a_customer_without_any_marketing_consent_when_the_basis_is_consent()
             throws Exception {
         long customer = customersWithoutConsent(1, "Asia/Shanghai").getFirst();
