@@ -4,6 +4,7 @@ import static io.rapport.channel.ChannelTables.*;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.rapport.customer.CustomerContacts;
+import io.rapport.platform.NaturalKeys;
 import io.rapport.platform.RapportException;
 import io.rapport.platform.RapportProperties;
 import io.rapport.privacy.PersonalDataMask;
@@ -213,7 +214,8 @@ public class Outbox {
         Set<String> recent = recentContent(rows, hashes, now);
         if (!capped.isEmpty()) {
             for (List<Long> ids : partition(capped.keySet())) {
-                db.select(O_CUSTOMER, O_CHANNEL, O_PLANNED).from(OUTBOX).where(O_CUSTOMER.in(ids))
+                db.select(O_CUSTOMER, O_CHANNEL, O_PLANNED).from(OUTBOX)
+                        .where(O_CUSTOMER.eq(DSL.any(ids.toArray(Long[]::new))))
                         .and(O_STATUS.in(SendGuards.LIVE)).and(O_PURPOSE.eq(Purpose.MARKETING.name()))
                         .and(O_PLANNED.ge(capFrom.atOffset(ZoneOffset.UTC)))
                         .and(O_PLANNED.lt(capTo.atOffset(ZoneOffset.UTC)))
@@ -285,24 +287,18 @@ public class Outbox {
     /** A live marketing message of a customer: what the caps count. */
     private record Planned(String channel, Instant at) {}
 
-    /** Customer and content hash ({@code id|hash}) of the live messages within the duplicate window, one query. */
+    /**
+     * Customer and content hash ({@code id|hash}) of the live messages within the duplicate window, among the
+     * chunk's own pairs: one query, one index probe per pair however big and unanalysed the outbox.
+     */
     private Set<String> recentContent(Row[] rows, Map<Integer, List<String>> hashes, Instant now) {
         Set<String> recent = new HashSet<>();
-        Set<Long> customers = new HashSet<>();
-        Set<String> wanted = new HashSet<>();
-        hashes.forEach((i, h) -> {
-            customers.add(rows[i].customerId);
-            wanted.addAll(h);
-        });
-        if (customers.isEmpty()) {
-            return recent;
-        }
-        for (List<Long> ids : partition(customers)) {
-            db.select(O_CUSTOMER, O_HASH).from(OUTBOX).where(O_CUSTOMER.in(ids)).and(O_HASH.in(wanted))
-                    .and(O_STATUS.in(SendGuards.LIVE))
-                    .and(O_PLANNED.gt(now.minus(settings.dedupeWindow()).atOffset(ZoneOffset.UTC)))
-                    .forEach(r -> recent.add(r.get(O_CUSTOMER) + "|" + r.get(O_HASH)));
-        }
+        List<List<Object>> pairs = new ArrayList<>();
+        hashes.forEach((i, h) -> h.forEach(hash -> pairs.add(List.of(rows[i].customerId, hash))));
+        NaturalKeys.select(db, List.of(O_CUSTOMER, O_HASH), OUTBOX, O_STATUS.in(SendGuards.LIVE)
+                        .and(O_PLANNED.gt(now.minus(settings.dedupeWindow()).atOffset(ZoneOffset.UTC))),
+                List.of(O_CUSTOMER, O_HASH), pairs)
+                .forEach(r -> recent.add(r.get(O_CUSTOMER) + "|" + r.get(O_HASH)));
         return recent;
     }
 
@@ -375,7 +371,8 @@ public class Outbox {
     private Map<String, SendOutcome> find(List<String> dedupeKeys) {
         Map<String, SendOutcome> found = new HashMap<>();
         for (List<String> keys : partition(dedupeKeys)) {
-            db.select(O_ID, O_DEDUPE, O_STATUS, O_SUPPRESSION, O_HELD, O_PLANNED).from(OUTBOX).where(O_DEDUPE.in(keys))
+            db.select(O_ID, O_DEDUPE, O_STATUS, O_SUPPRESSION, O_HELD, O_PLANNED).from(OUTBOX)
+                    .where(O_DEDUPE.eq(DSL.any(keys.toArray(String[]::new))))
                     .forEach(r -> found.put(r.get(O_DEDUPE), new SendOutcome(r.get(O_ID), r.get(O_STATUS),
                             Optional.ofNullable(r.get(O_SUPPRESSION)), Optional.ofNullable(r.get(O_HELD)),
                             r.get(O_PLANNED).toInstant(), true)));
@@ -458,8 +455,9 @@ public class Outbox {
 
     /**
      * Writes the rows (unless their dedupe key exists meanwhile) and returns each key's outcome: {@code replayed}
-     * when another transaction wrote it first. One multi-row statement on PostgreSQL; one per row on H2, whose
-     * emulation of {@code ON CONFLICT} (a {@code MERGE}) reports no keys.
+     * when another transaction wrote it first. One multi-row statement on PostgreSQL, whose {@code RETURNING} gives
+     * the outcomes of the rows written (only keys written meanwhile are read back); one per row on H2, whose
+     * emulation of {@code ON CONFLICT} (a {@code MERGE}) reports no keys, and a read of the outcomes.
      */
     private Map<String, SendOutcome> insert(List<Row> rows) {
         Map<String, SendOutcome> outcomes = new HashMap<>();
@@ -477,8 +475,14 @@ public class Outbox {
                 for (Row row : part) {
                     insert = insert.values(values(row));
                 }
-                insert.onConflict(O_DEDUPE).doNothing().returningResult(O_DEDUPE).fetch()
-                        .forEach(r -> inserted.add(r.value1()));
+                insert.onConflict(O_DEDUPE).doNothing()
+                        .returningResult(O_ID, O_DEDUPE, O_STATUS, O_SUPPRESSION, O_HELD, O_PLANNED).fetch()
+                        .forEach(r -> {
+                            inserted.add(r.value2());
+                            outcomes.put(r.value2(), new SendOutcome(r.value1(), r.value3(),
+                                    Optional.ofNullable(r.value4()), Optional.ofNullable(r.value5()),
+                                    r.value6().toInstant(), false));
+                        });
             } else {
                 for (Row row : part) {
                     if (db.insertInto(OUTBOX, O_DEDUPE, O_CUSTOMER, O_CHANNEL, O_PURPOSE, O_TEMPLATE, O_LANGUAGE,
@@ -489,9 +493,10 @@ public class Outbox {
                     }
                 }
             }
-            find(part.stream().map(r -> r.request.dedupeKey()).toList()).forEach((key, outcome) ->
-                    outcomes.put(key, inserted.contains(key) ? new SendOutcome(outcome.outboxId(), outcome.status(),
-                            outcome.reason(), outcome.heldReason(), outcome.plannedAt(), false) : outcome));
+            find(part.stream().map(r -> r.request.dedupeKey()).filter(key -> !outcomes.containsKey(key)).toList())
+                    .forEach((key, outcome) -> outcomes.put(key, inserted.contains(key) ? new SendOutcome(
+                            outcome.outboxId(), outcome.status(), outcome.reason(), outcome.heldReason(),
+                            outcome.plannedAt(), false) : outcome));
         }
         return outcomes;
     }

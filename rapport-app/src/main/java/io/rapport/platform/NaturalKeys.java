@@ -7,7 +7,7 @@ import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
-import org.jooq.Row1;
+import org.jooq.RowN;
 import org.jooq.SQLDialect;
 import org.jooq.Select;
 import org.jooq.SelectField;
@@ -34,21 +34,38 @@ public final class NaturalKeys {
     private NaturalKeys() {}
 
     /** {@code select fields from table where prefix and key in (keys)}, in a form each database runs by index. */
+    public static <T> Select<Record> select(DSLContext db, List<? extends SelectField<?>> fields, Table<?> table,
+                                            Condition prefix, Field<T> key, Collection<T> keys) {
+        return select(db, fields, table, prefix, List.of(key), keys.stream().map(k -> List.<Object>of(k)).toList());
+    }
+
+    /**
+     * The same for a key of several columns ({@code keys}, each wanted key a list of their values in that order).
+     * At most one row per wanted key (on PostgreSQL): enough to tell which keys have a row, as the callers ask.
+     */
     public static Select<Record> select(DSLContext db, List<? extends SelectField<?>> fields, Table<?> table,
-                                        Condition prefix, Field<String> key, Collection<String> keys) {
-        if (keys.isEmpty()) {
+                                        Condition prefix, List<Field<?>> keys, Collection<List<Object>> wanted) {
+        if (wanted.isEmpty()) {
             return db.select(fields).from(table).where(DSL.falseCondition());
         }
-        @SuppressWarnings("unchecked")
-        Row1<String>[] rows = new LinkedHashSet<>(keys).stream().map(DSL::row).toArray(Row1[]::new);
-        Table<?> wanted = DSL.values(rows).as("wanted", "k");
-        Field<String> k = DSL.field(DSL.name("wanted", "k"), String.class);
+        String[] names = new String[keys.size()];
+        Condition matches = DSL.trueCondition();
+        for (int i = 0; i < names.length; i++) {
+            names[i] = "k" + i;
+            matches = matches.and(equal(keys.get(i), names[i]));
+        }
+        RowN[] rows = new LinkedHashSet<>(wanted).stream().map(w -> DSL.row(w.toArray())).toArray(RowN[]::new);
+        Table<?> values = DSL.values(rows).as("wanted", names);
         if (db.dialect().family() == SQLDialect.H2) {
-            return db.select(fields).from(wanted).join(table).on(key.eq(k)).where(prefix);
+            return db.select(fields).from(values).join(table).on(matches).where(prefix);
         }
         // Aliased as the table itself, so the caller's qualified fields name the lateral result's columns.
-        Table<?> found = DSL.lateral(DSL.select(fields).from(table).where(prefix).and(key.eq(k)).limit(1)
+        Table<?> found = DSL.lateral(DSL.select(fields).from(table).where(prefix).and(matches).limit(1)
                 .asTable(table.getUnqualifiedName()));
-        return db.select(fields).from(wanted).crossJoin(found);
+        return db.select(fields).from(values).crossJoin(found);
+    }
+
+    private static <T> Condition equal(Field<T> column, String wanted) {
+        return column.eq(DSL.field(DSL.name("wanted", wanted), column.getType()));
     }
 }
