@@ -619,8 +619,9 @@ class JourneyEngine {
         }
         List<Cursor> all = new ArrayList<>();
         for (int from = 0; from < instanceIds.size(); from += CHUNK) {
-            db.selectFrom(INSTANCE).where(I_ID.in(instanceIds.subList(from, Math.min(instanceIds.size(),
-                    from + CHUNK)))).forEach(r -> all.add(new Cursor(r, entered)));
+            Long[] ids = instanceIds.subList(from, Math.min(instanceIds.size(), from + CHUNK)).toArray(Long[]::new);
+            db.selectFrom(INSTANCE).where(I_ID.eq(org.jooq.impl.DSL.any(ids)))
+                    .forEach(r -> all.add(new Cursor(r, entered)));
         }
         Map<Long, String> codes = new java.util.HashMap<>();
         db.select(J_ID, J_CODE).from(JOURNEY).where(J_ID.in(all.stream().map(c -> c.journeyId).distinct().toList()))
@@ -817,7 +818,8 @@ class JourneyEngine {
                     update = update.set(I_STATUS, (String) group.get(2)).set(I_EXIT, (String) group.get(3))
                             .set(I_FINISHED, now).setNull(I_WAITING);
                 }
-                update.where(I_ID.in(ids.subList(from, Math.min(ids.size(), from + CHUNK)))).execute();
+                update.where(I_ID.eq(org.jooq.impl.DSL.any(ids.subList(from, Math.min(ids.size(), from + CHUNK))
+                        .toArray(Long[]::new)))).execute();
             }
         });
     }
