@@ -68,16 +68,7 @@ class ExpressLedger {
                      (sum(l.remaining) over (order by l.expires_at, l.id rows unbounded preceding))::bigint upto
               from loyalty_lot l join m on m.customer_id = l.customer_id
               where l.state = 'available' and l.remaining > 0),
-            taken as (
-              select id, least(remaining, ? - (upto - remaining)) take, row_number() over (order by upto) - 1 part
-              from lots where upto - remaining < ?),
-            drawn as (
-              update loyalty_lot l set remaining = l.remaining - t.take from taken t where l.id = t.id),
-            parts as (
-              insert into loyalty_ledger (customer_id, op_key, part, kind, source, points, pending_points, debt_points,
-                                          qualifying, lot_id, reference, reason, actor, created_at)
-              select ?, ?, t.part, ?, ?, -t.take, 0, 0, false, t.id, ?, ?, ?, ? from taken t
-              returning points)
+            """ + PointsLedger.DRAW + """
             select available, pending, debt,
                    1 / (case when (select coalesce(-sum(points), 0) from parts) = ? then 1 else 0 end) checked
             from m""";

@@ -364,6 +364,17 @@ class PointsLedger {
               select id, remaining,
                      (sum(remaining) over (order by expires_at, id rows unbounded preceding))::bigint upto
               from loyalty_lot where customer_id = ? and state = 'available' and remaining > 0),
+            """ + PointsLedger.DRAW + """
+            update loyalty_member set available = ?, pending = ?, debt = ? where customer_id = ?
+            returning (select coalesce(-sum(points), 0) from parts)""";
+
+    /**
+     * The draw of a spend from {@code lots} (the member's available lots with the running sum {@code upto} of their
+     * points in spending order), as {@code WITH} parts: {@code taken} what each lot gives (binds: the points twice),
+     * {@code drawn} the lot updates, {@code parts} the ledger parts (binds: customer, key, kind, source, reference,
+     * reason, actor, time) returning their points. Shared by this spend and the express one.
+     */
+    static final String DRAW = """
             taken as (
               select id, least(remaining, ? - (upto - remaining)) take, row_number() over (order by upto) - 1 part
               from lots where upto - remaining < ?),
@@ -374,8 +385,7 @@ class PointsLedger {
                                           qualifying, lot_id, reference, reason, actor, created_at)
               select ?, ?, t.part, ?, ?, -t.take, 0, 0, false, t.id, ?, ?, ?, ?::timestamptz from taken t
               returning points)
-            update loyalty_member set available = ?, pending = ?, debt = ? where customer_id = ?
-            returning (select coalesce(-sum(points), 0) from parts)""";
+            """;
 
     private void spendInOneStatement(Locked m, String kind, String source, long points, String key, String reference,
                                      String reason, String actor) {

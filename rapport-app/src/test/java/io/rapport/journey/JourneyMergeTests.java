@@ -128,14 +128,6 @@ abstract class JourneyMergeTests extends JourneyTestBase {
     static String path(String link) {
         return link.substring(link.indexOf("/survey/"));
     }
-
-    java.net.http.HttpResponse<String> answer(String path, String score) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + path))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("score=" + score)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-    }
 }
 
 @OnH2

@@ -198,4 +198,13 @@ abstract class JourneyTestBase extends ServerTest {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return response.json();
     }
+
+    /** The answer form's POST, without login or cookies, as a browser would send it from the page. */
+    java.net.http.HttpResponse<String> answer(String path, String score) throws Exception {
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + path))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("score=" + score)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
 }

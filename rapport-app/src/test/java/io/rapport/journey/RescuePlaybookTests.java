@@ -192,15 +192,6 @@ abstract class RescuePlaybookTests extends PlaybookTestBase {
         throw new AssertionError("no survey email to " + email);
     }
 
-    /** The answer form's POST, without login or cookies, as a browser would send it from the page. */
-    java.net.http.HttpResponse<String> answer(String path, String score) throws Exception {
-        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + port + path))
-                        .header("Content-Type", "application/x-www-form-urlencoded")
-                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("score=" + score)).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-    }
-
     List<String> tags(String email) {
         return tagCatalogue.of(customerByEmail(email)).current().stream()
                 .map(io.rapport.segment.Tags.CustomerTag::code).toList();
