@@ -4,8 +4,8 @@ import static io.rapport.journey.JourneyTables.*;
 
 import io.rapport.customer.CustomersMerged;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

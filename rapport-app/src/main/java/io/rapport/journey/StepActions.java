@@ -99,7 +99,6 @@ class StepActions {
         return new Granted(outcome, Map.copyOf(variables));
     }
 
-
     /** Sets ({@code remove} false) or removes a manual tag as the journey, so tag history names the journey. */
     String tag(Visit visit, String tag, boolean remove) {
         String reason = "journey " + visit.journey() + " step " + visit.step();
