@@ -163,7 +163,7 @@ class ExpressLedger {
     private Figures run(String sql, boolean lockFirst, String opKey, Binder binder) {
         return db.connectionResult(connection -> {
             if (!connection.getAutoCommit()) {
-                return null; // a transaction is open on this connection after all: the general path joins it
+                return null; // not a connection of its own after all: leave the operation to the general path
             }
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 binder.bind(statement);
