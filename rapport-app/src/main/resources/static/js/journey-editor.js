@@ -150,15 +150,20 @@
 
   /* ---- undo and redo: the definition's text before each change; keystrokes in one field are one change ---- */
 
+  /** Adds a text to the undo list, which keeps the last 200. */
+  function pushUndo(text) {
+    history.undo.push(text);
+    if (history.undo.length > 200) {
+      history.undo.shift();
+    }
+  }
+
   function remember(text, key) {
     if (text === history.text) {
       return;
     }
     if (!key || key !== history.key) {
-      history.undo.push(history.text);
-      if (history.undo.length > 200) {
-        history.undo.shift();
-      }
+      pushUndo(history.text);
     }
     history.redo = [];
     history.key = key || null;
@@ -200,10 +205,7 @@
     if (kept.text === history.text) {
       history.redo = kept.redo.filter(function (t) { return typeof t === 'string'; });
     } else {
-      history.undo.push(kept.text);
-      if (history.undo.length > 200) {
-        history.undo.shift();
-      }
+      pushUndo(kept.text);
     }
     keep();
   }

@@ -91,8 +91,8 @@ class ExpressLedger {
     record Figures(long available, long pending, long debt) {}
 
     /**
-     * Grants {@code points} into a new available lot expiring at {@code expires}; null when the general path must do it.
-     * Throws {@link PointsLedger.KeyRaced} when a concurrent copy wrote the key first.
+     * Grants {@code points} into a new available lot expiring at {@code expires}; null when the general path must do
+     * it. Throws {@link PointsLedger.KeyRaced} when a concurrent copy wrote the key first.
      */
     Figures earn(long customerId, String opKey, String kind, String source, long points, String reason, String actor,
                  OffsetDateTime now, OffsetDateTime expires) {

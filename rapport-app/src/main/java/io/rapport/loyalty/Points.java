@@ -107,8 +107,7 @@ public class Points {
         OffsetDateTime now = ledger.now().atOffset(ZoneOffset.UTC);
         ExpressLedger.Figures after = express.earn(customerId, scoped(customerId, clientKey), kind, validSource, points,
                 reason, actor, now, now.plusMonths(programme.settings().expiryMonths()));
-        return after == null ? null : new Movement(customerId, clientKey, kind, points, balance(customerId, after.available(),
-                after.pending(), after.debt()), false);
+        return after == null ? null : new Movement(customerId, clientKey, kind, points, balance(customerId, after), false);
     }
 
     private Movement earnLocked(long customerId, long points, String validSource, String clientKey, String kind,
@@ -160,8 +159,8 @@ public class Points {
         }
         ExpressLedger.Figures after = express.spend(customerId, scoped(customerId, clientKey), kind, source, points,
                 reference, reason, actor, allowNegative(), ledger.now().atOffset(ZoneOffset.UTC));
-        return after == null ? null : new Movement(customerId, clientKey, kind, -points, balance(customerId,
-                after.available(), after.pending(), after.debt()), false);
+        return after == null ? null : new Movement(customerId, clientKey, kind, -points, balance(customerId, after),
+                false);
     }
 
     private Movement spendLocked(long customerId, long points, String kind, String source, String clientKey,
@@ -242,6 +241,10 @@ public class Points {
 
     Balance balance(PointsLedger.Locked m) {
         return balance(m.customerId, m.available, m.pending, m.debt);
+    }
+
+    private Balance balance(long customerId, ExpressLedger.Figures after) {
+        return balance(customerId, after.available(), after.pending(), after.debt());
     }
 
     /** Under {@code ALLOW} an uncovered reversal shows as a negative balance, under {@code DEBT} as debt. */

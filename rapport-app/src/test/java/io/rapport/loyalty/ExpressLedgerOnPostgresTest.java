@@ -55,7 +55,8 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
 
         assertThat(points.cached(id)).isEqualTo(points.ledgerSums(id));
         assertThat(points.lotRemaining(id)).isEqualTo(30);
-        var spendParts = points.history(id, 0, 10).stream().filter(e -> e.idempotencyKey().equals(Points.scoped(id, "s1"))).toList();
+        var spendParts = points.history(id, 0, 10).stream()
+                .filter(e -> e.idempotencyKey().equals(Points.scoped(id, "s1"))).toList();
         assertThat(spendParts).hasSize(2);
         assertThat(spendParts).extracting(Points.Entry::points).containsExactlyInAnyOrder(-100L, -20L);
         assertThat(spendParts).allSatisfy(e -> assertThat(e.lotId()).isNotNull());
@@ -112,8 +113,8 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
 
     void waitUntilOneSessionWaitsFor(Object session) {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (((Number) db.fetchValue("select count(*) from pg_stat_activity where ?::int = any(pg_blocking_pids(pid))",
-                session)).intValue() < 1) {
+        String waiting = "select count(*) from pg_stat_activity where ?::int = any(pg_blocking_pids(pid))";
+        while (((Number) db.fetchValue(waiting, session)).intValue() < 1) {
             assertThat(System.nanoTime()).as("the express grant never queued for the member").isLessThan(deadline);
             db.execute("select pg_stat_clear_snapshot()"); // a fresh view of pg_stat_activity inside this transaction
         }
