@@ -5,8 +5,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,9 +28,16 @@ import org.springframework.stereotype.Component;
  * general path, which handles all of those (and the 404 of an unknown member) as before. A key written meanwhile by a
  * concurrent copy of the same request makes the ledger insert fail on its unique key: the whole statement is rolled
  * back and the caller's retry replays, as on the general path.
+ *
+ * <p>Operations arriving together are committed together ({@link ExpressCommits}): their statements, ordered by
+ * member, are sent as one multi-statement request, which the server runs as one transaction. Ordering by member makes
+ * every batch take the members' locks in the same order, so two batches never wait for each other in a cycle; a
+ * member in a batch twice gets its operations one after the other, each statement seeing the one before. When a batch
+ * fails (a key raced, a deadlock with some other transaction, a broken connection), nothing of it was written and each
+ * operation is run again on its own, so one operation's failure is its own.
  */
 @Component
-class ExpressLedger {
+class ExpressLedger implements DisposableBean {
 
     /**
      * A grant: the member's row is updated (which locks it) only when the conditions hold; the lot and the ledger part
@@ -73,13 +86,23 @@ class ExpressLedger {
                    1 / (case when (select coalesce(-sum(points), 0) from parts) = ? then 1 else 0 end) checked
             from m""";
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ExpressLedger.class);
+
     private static final String DIVISION_BY_ZERO = "22012";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DSLContext db;
+    private final ExpressCommits commits;
+    private final java.util.concurrent.atomic.AtomicLong failedBatches = new java.util.concurrent.atomic.AtomicLong();
 
-    ExpressLedger(DSLContext db) {
+    ExpressLedger(DSLContext db, LoyaltyProperties properties) {
         this.db = db;
+        this.commits = new ExpressCommits(properties.committers(), properties.maxBatch(), this::together);
+    }
+
+    @Override
+    public void destroy() {
+        commits.close();
     }
 
     /** Whether this database has the express path (PostgreSQL); elsewhere every operation takes the general one. */
@@ -96,8 +119,7 @@ class ExpressLedger {
      */
     Figures earn(long customerId, String opKey, String kind, String source, long points, String reason, String actor,
                  OffsetDateTime now, OffsetDateTime expires) {
-        return run(EARN, false, opKey, statement -> {
-            int i = 0;
+        return run(new Operation(EARN, false, customerId, opKey, (statement, i) -> {
             statement.setLong(++i, points);
             statement.setObject(++i, expires);
             statement.setLong(++i, customerId);
@@ -117,7 +139,8 @@ class ExpressLedger {
             setText(statement, ++i, reason);
             statement.setString(++i, actor);
             statement.setObject(++i, now);
-        });
+            return i;
+        }, new CompletableFuture<>()));
     }
 
     /**
@@ -127,8 +150,7 @@ class ExpressLedger {
      */
     Figures spend(long customerId, String opKey, String kind, String source, long points, String reference,
                   String reason, String actor, boolean allowNegative, OffsetDateTime now) {
-        return run(SPEND, true, opKey, statement -> {
-            int i = 0;
+        return run(new Operation(SPEND, true, customerId, opKey, (statement, i) -> {
             statement.setLong(++i, customerId);
             statement.setLong(++i, points);
             statement.setLong(++i, customerId);
@@ -148,43 +170,116 @@ class ExpressLedger {
             statement.setString(++i, actor);
             statement.setObject(++i, now);
             statement.setLong(++i, points);
-        });
+            return i;
+        }, new CompletableFuture<>()));
     }
 
+    /** Binds an operation's parameters after the {@code from} first ones of the request; answers the last index. */
     private interface Binder {
-        void bind(PreparedStatement statement) throws SQLException;
+        int bind(PreparedStatement statement, int from) throws SQLException;
+    }
+
+    /** One express operation: its statement(s), their parameters and, once run, its answer. */
+    private record Operation(String sql, boolean lockFirst, long customerId, String opKey, Binder binder,
+                             CompletableFuture<Figures> done) implements ExpressCommits.Pending {}
+
+    /** What the committers are doing now (for tests that need operations to have reached the database). */
+    ExpressCommits.Activity activity() {
+        return commits.activity();
+    }
+
+    /** Batches that failed as a whole since the start (each of their operations was then run alone). */
+    long failedBatches() {
+        return failedBatches.get();
+    }
+
+    private Figures run(Operation operation) {
+        return commits.open() ? commits.commit(operation) : alone(operation);
     }
 
     /**
-     * Runs the statement(s) in autocommit: the driver sends them in one round trip and the server runs them as one
-     * transaction, committed at the end or rolled back as a whole. {@code lockFirst}: the first statement is the lock,
-     * whose result is skipped.
+     * Runs the operation's statement(s) in autocommit: the driver sends them in one round trip and the server runs
+     * them as one transaction, committed at the end or rolled back as a whole.
      */
-    private Figures run(String sql, boolean lockFirst, String opKey, Binder binder) {
+    private Figures alone(Operation operation) {
         return db.connectionResult(connection -> {
             if (!connection.getAutoCommit()) {
                 return null; // not a connection of its own after all: leave the operation to the general path
             }
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                binder.bind(statement);
+            try (PreparedStatement statement = connection.prepareStatement(operation.sql())) {
+                operation.binder().bind(statement, 0);
                 statement.execute();
-                if (lockFirst) {
-                    statement.getMoreResults();
-                }
-                ResultSet rows = statement.getResultSet();
-                return rows != null && rows.next() ? new Figures(rows.getLong(1), rows.getLong(2), rows.getLong(3))
-                        : null;
+                return figures(statement, operation);
             } catch (SQLException e) {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
-                    throw PointsLedger.keyRaced(opKey);
-                }
-                if (DIVISION_BY_ZERO.equals(e.getSQLState())) {
-                    throw new IllegalStateException("lots hold less than the cached balance (operation " + opKey
-                            + "); nothing was written", e);
-                }
-                throw e;
+                RuntimeException known = known(e, operation.opKey());
+                throw known != null ? known : e;
             }
         });
+    }
+
+    /**
+     * Runs a batch as one request and one transaction (see the class comment); each operation's future gets its
+     * answer. If the batch fails, each operation runs {@link #alone} and gets its own answer or exception.
+     */
+    private void together(List<ExpressCommits.Pending> batch) {
+        List<Operation> operations = new ArrayList<>(batch.size());
+        batch.forEach(pending -> operations.add((Operation) pending));
+        operations.sort(Comparator.comparingLong(Operation::customerId)); // stable: a member's own order is kept
+        List<Figures> answers = operations.size() == 1 ? null : db.connectionResult(connection -> {
+            if (!connection.getAutoCommit()) {
+                return null;
+            }
+            String sql = operations.stream().map(Operation::sql).collect(Collectors.joining(";\n"));
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                int i = 0;
+                for (Operation operation : operations) {
+                    i = operation.binder().bind(statement, i);
+                }
+                statement.execute();
+                List<Figures> figures = new ArrayList<>(operations.size());
+                for (Operation operation : operations) {
+                    if (!figures.isEmpty()) {
+                        statement.getMoreResults();
+                    }
+                    figures.add(figures(statement, operation));
+                }
+                return figures;
+            } catch (SQLException e) {
+                failedBatches.incrementAndGet();
+                log.debug("a batch of {} express operations failed ({}: {}); each runs alone", operations.size(),
+                        e.getSQLState(), e.getMessage());
+                return null; // nothing of the batch was written: each operation is run alone below
+            }
+        });
+        for (int i = 0; i < operations.size(); i++) {
+            Operation operation = operations.get(i);
+            try {
+                operation.done().complete(answers != null ? answers.get(i) : alone(operation));
+            } catch (RuntimeException e) {
+                operation.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /** The figures an operation's statement returned (null: it wrote nothing); the lock's result is skipped. */
+    private static Figures figures(PreparedStatement statement, Operation operation) throws SQLException {
+        if (operation.lockFirst()) {
+            statement.getMoreResults();
+        }
+        ResultSet rows = statement.getResultSet();
+        return rows != null && rows.next() ? new Figures(rows.getLong(1), rows.getLong(2), rows.getLong(3)) : null;
+    }
+
+    /** The failure as the callers know it (a raced key, lots short of the cache), or null for any other. */
+    private static RuntimeException known(SQLException e, String opKey) {
+        if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+            return PointsLedger.keyRaced(opKey);
+        }
+        if (DIVISION_BY_ZERO.equals(e.getSQLState())) {
+            return new IllegalStateException("lots hold less than the cached balance (operation " + opKey
+                    + "); nothing was written", e);
+        }
+        return null;
     }
 
     private static void setText(PreparedStatement statement, int index, String value) throws SQLException {

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,6 +29,8 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
     ExpressLedger express;
     @Autowired
     org.springframework.transaction.support.TransactionTemplate transaction;
+    @Autowired
+    LoyaltyProperties properties;
 
     OffsetDateTime now() {
         return clock.instant().atOffset(ZoneOffset.UTC);
@@ -109,6 +112,135 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
         assertThat(points.cached(id).points()).as("nothing of the raced grant written").isEqualTo(40);
         assertThat(db.fetchValue("select count(*) from loyalty_lot where customer_id = ?", id)).isEqualTo(1L);
         assertThat(points.grant(id, 7, "campaign", "twice").replayed()).as("the retry replays").isTrue();
+    }
+
+    @Test
+    void should_commit_operations_that_arrive_together_at_once_each_with_its_own_answer() throws Exception {
+        long[] members = new long[8];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = member("express-together-" + i);
+            assertThat(grant(members[i], "seed", 10 + i)).isNotNull();
+        }
+        ExpressCommits.Activity before = express.activity();
+        var answers = whileCommittersAreBusy(pool -> {
+            var futures = new java.util.ArrayList<Future<Points.Movement>>();
+            for (int i = 0; i < members.length; i++) {
+                long id = members[i];
+                boolean grant = i % 2 == 0;
+                futures.add(pool.submit(() -> grant ? points.grant(id, 5, "campaign", "together")
+                        : points.adjust(id, -3, "together", "test", "together")));
+            }
+            return futures;
+        });
+        ExpressCommits.Activity after = express.activity();
+
+        for (int i = 0; i < members.length; i++) {
+            long id = members[i];
+            long expected = 10 + i + (i % 2 == 0 ? 5 : -3);
+            assertThat(answers.get(i).get().balance().points()).as("member %d's own answer", i).isEqualTo(expected);
+            assertThat(answers.get(i).get().replayed()).isFalse();
+            assertThat(points.cached(id)).isEqualTo(points.ledgerSums(id));
+            assertThat(points.lotRemaining(id)).isEqualTo(expected);
+        }
+        assertThat(after.operationsRun() - before.operationsRun() - committers())
+                .as("the queued operations (besides the ones that kept the committers busy) went in fewer batches")
+                .isGreaterThan(after.batchesRun() - before.batchesRun() - committers());
+    }
+
+    @Test
+    void should_run_each_operation_of_a_failed_batch_alone_so_only_the_failing_one_fails() throws Exception {
+        long broken = member("express-broken");
+        assertThat(grant(broken, "seed", 100)).isNotNull();
+        // the lots no longer hold what the member's cache says: its spend must fail, and only its spend
+        db.execute("update loyalty_lot set remaining = 0 where customer_id = ?", broken);
+        long[] members = new long[5];
+        for (int i = 0; i < members.length; i++) {
+            members[i] = member("express-beside-" + i);
+        }
+        long failedBefore = express.failedBatches();
+        var answers = whileCommittersAreBusy(pool -> {
+            var futures = new java.util.ArrayList<Future<ExpressLedger.Figures>>();
+            futures.add(pool.submit(() -> spend(broken, "spend", 30)));
+            for (long id : members) {
+                futures.add(pool.submit(() -> grant(id, "beside", 12)));
+            }
+            return futures;
+        });
+
+        assertThatThrownBy(answers.get(0)::get).hasCauseInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("lots hold less than the cached balance");
+        for (int i = 1; i < answers.size(); i++) {
+            assertThat(answers.get(i).get()).isEqualTo(new ExpressLedger.Figures(12, 0, 0));
+            assertThat(points.cached(members[i - 1])).isEqualTo(points.ledgerSums(members[i - 1]));
+        }
+        assertThat(points.cached(broken).points()).as("nothing of the failed spend written").isEqualTo(100);
+        assertThat(express.failedBatches() - failedBefore).as("the spend failed inside a batch").isPositive();
+    }
+
+    int committers() {
+        return properties.committers();
+    }
+
+    interface Submissions<T> {
+        List<Future<T>> submit(ExecutorService pool) throws Exception;
+    }
+
+    /**
+     * Keeps every committer busy with a grant that waits for a member another transaction holds, submits the
+     * operations, waits until they are all queued, then lets the holder go: the committers then take the queued
+     * operations together.
+     */
+    <T> List<Future<T>> whileCommittersAreBusy(Submissions<T> operations) throws Exception {
+        long held = member("express-held-" + System.nanoTime());
+        CountDownLatch locked = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (ExecutorService pool = Executors.newCachedThreadPool()) {
+            Future<?> holder = pool.submit(() -> transaction.executeWithoutResult(status -> {
+                db.execute("select 1 from loyalty_member where customer_id = ? for update", held);
+                locked.countDown();
+                await(release);
+            }));
+            locked.await();
+            List<Future<ExpressLedger.Figures>> blocked = new java.util.ArrayList<>();
+            for (int c = 0; c < committers(); c++) {
+                String key = "held-" + c;
+                blocked.add(pool.submit(() -> grant(held, key, 1)));
+                int busy = c + 1;
+                waitFor(() -> express.activity().batches() == busy && express.activity().queued() == 0,
+                        "committer " + busy + " never took the held member's grant");
+            }
+            List<Future<T>> submitted = operations.submit(pool);
+            waitFor(() -> express.activity().queued() == submitted.size(), "the operations never queued");
+            release.countDown();
+            holder.get();
+            for (Future<ExpressLedger.Figures> grant : blocked) {
+                assertThat(grant.get()).isNotNull();
+            }
+            for (Future<T> future : submitted) {
+                try {
+                    future.get();
+                } catch (java.util.concurrent.ExecutionException expected) {
+                    // the caller asserts it
+                }
+            }
+            return submitted;
+        }
+    }
+
+    static void await(CountDownLatch latch) {
+        try {
+            assertThat(latch.await(2, TimeUnit.MINUTES)).as("released").isTrue();
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier condition, String never) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(never).isLessThan(deadline);
+            Thread.sleep(1);
+        }
     }
 
     void waitUntilOneSessionWaitsFor(Object session) {

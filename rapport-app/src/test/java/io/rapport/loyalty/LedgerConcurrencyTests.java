@@ -32,6 +32,8 @@ abstract class LedgerConcurrencyTests extends LoyaltyTest {
     static final int ROUNDS = 30;
 
     @Autowired
+    ExpressLedger express;
+    @Autowired
     Rewards rewards;
     @Autowired
     NightlyLoyalty nightly;
@@ -164,7 +166,9 @@ abstract class LedgerConcurrencyTests extends LoyaltyTest {
 
     /**
      * Waits until two other sessions wait for a lock behind {@code session}: directly, or behind a session that waits
-     * for it (the second of two requests for one row lock queues behind the first).
+     * for it (the second of two requests for one row lock queues behind the first). On PostgreSQL the copies may be
+     * committed together ({@link ExpressCommits}): then it waits until both are in batches and every batch being run
+     * waits for the lock (one session when the copies share a batch).
      */
     void waitUntilTwoSessionsWaitFor(Object session) {
         String sql = postgres()
@@ -173,7 +177,7 @@ abstract class LedgerConcurrencyTests extends LoyaltyTest {
                 + "and b.pid = any(pg_blocking_pids(a.pid)))"
                 : "select count(*) from information_schema.sessions where blocker_id is not null and ? = ?";
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(2);
-        while (((Number) db.fetchValue(sql, session, session)).intValue() < 2) {
+        while (!queued(((Number) db.fetchValue(sql, session, session)).intValue())) {
             if (postgres()) {
                 // this runs inside the holder's transaction, where PostgreSQL keeps the first view of pg_stat_activity:
                 // a copy on a connection opened after it would never show
@@ -184,6 +188,15 @@ abstract class LedgerConcurrencyTests extends LoyaltyTest {
             }
             Thread.onSpinWait();
         }
+    }
+
+    private boolean queued(int sessionsWaiting) {
+        if (sessionsWaiting >= 2) {
+            return true;
+        }
+        ExpressCommits.Activity now = express.activity();
+        return postgres() && now.queued() == 0 && now.operations() >= 2 && now.batches() >= 1
+                && sessionsWaiting >= now.batches();
     }
 
     long sumOf(long id, String kind) {
