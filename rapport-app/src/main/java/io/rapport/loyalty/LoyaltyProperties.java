@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("rapport.loyalty")
 public record LoyaltyProperties(
-        @DefaultValue("2") int committers,
+        @DefaultValue("4") int committers,
         @DefaultValue("32") int maxBatch) {
 
     public LoyaltyProperties {

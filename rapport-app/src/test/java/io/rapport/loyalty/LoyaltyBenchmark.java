@@ -27,11 +27,14 @@ import org.springframework.test.context.TestPropertySource;
  * lot each, and the tier re-evaluation over the same N members. Results are printed, and recorded by hand in
  * docs/benchmarks.md; nothing is asserted about time. {@code -Dloyalty.bench.phases=ledger} runs only the ledger part;
  * {@code -Dloyalty.bench.rounds=N} runs it N times, each time first with every operation inside a transaction of the
- * client's (the general path) and then as the API calls it (on PostgreSQL the express path), so the pair shares the
- * machine's load.
+ * client's (the general path) and then as the API calls it (on PostgreSQL the express path, first with each operation
+ * committing alone, then with operations that arrive together committed together), so they share the machine's load.
  */
 @TestPropertySource(properties = {"rapport.test.context=loyalty-bench", "spring.datasource.hikari.maximum-pool-size=16"})
 abstract class LoyaltyBenchmark extends LoyaltyTest {
+
+    @org.springframework.beans.factory.annotation.Autowired
+    ExpressLedger express;
 
     static final int CLIENTS = 16;
     static final long FIRST_ID = 500_000_000L;
@@ -103,7 +106,14 @@ abstract class LoyaltyBenchmark extends LoyaltyTest {
                 if (rounds > 1) {
                     ledgerOperations(pool, true, "round " + round);
                 }
-                ledgerOperations(pool, false, "round " + round);
+                if (express.available()) {
+                    express.grouped(false);
+                    ledgerOperations(pool, false, "round " + round + ", each commits alone");
+                    express.grouped(true);
+                    ledgerOperations(pool, false, "round " + round + ", committed together");
+                } else {
+                    ledgerOperations(pool, false, "round " + round);
+                }
             }
         }
     }
