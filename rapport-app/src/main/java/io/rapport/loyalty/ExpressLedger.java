@@ -28,14 +28,14 @@ import org.springframework.stereotype.Component;
  * concurrent copy of the same request makes the ledger insert fail on its unique key: the whole statement is rolled
  * back and the caller's retry replays, as on the general path.
  *
- * <p>Operations arriving together are committed together ({@link ExpressCommits}): their statements, ordered by
- * member, run one after the other in one transaction with one commit; each is the same prepared statement as alone,
- * so the server plans it once per connection (a request made of several operations' texts would be parsed and
- * planned anew each time, which costs more than the commits it saves). Ordering by member makes
- * every batch take the members' locks in the same order, so two batches never wait for each other in a cycle; a
- * member in a batch twice gets its operations one after the other, each statement seeing the one before. When a batch
- * fails (a key raced, a deadlock with some other transaction, a broken connection), nothing of it was written and each
- * operation is run again on its own, so one operation's failure is its own.
+ * <p>Operations arriving together are committed together ({@link ExpressCommits}), in one transaction: the batch's
+ * members are locked first, in ascending order, so two batches never wait for each other in a cycle; then its grants
+ * go in one round trip (a JDBC batch of the same prepared statement), then its spends one after the other, ordered by
+ * member; then one commit. A member in a batch twice gets its operations one after the other, each statement seeing
+ * the one before. (A request made of several operations' texts was tried first: the server parsed and planned it anew
+ * each time, which cost more than the commits saved.) When a batch fails (a key raced, a deadlock with some other
+ * transaction, a broken connection), nothing of it was written and each operation is run again on its own, so one
+ * operation's failure is its own.
  */
 @Component
 class ExpressLedger implements DisposableBean {
@@ -43,6 +43,8 @@ class ExpressLedger implements DisposableBean {
     /**
      * A grant: the member's row is updated (which locks it) only when the conditions hold; the lot and the ledger part
      * are written from its returned row, so without it nothing is written. {@code least} keeps the earlier expiry.
+     * The statement is an insert returning the member's figures (one row, or none when declined), so that a batch of
+     * grants can be sent at once ({@code executeBatch}), the rows coming back as generated keys.
      */
     private static final String EARN = """
             with m as (
@@ -55,12 +57,11 @@ class ExpressLedger implements DisposableBean {
               insert into loyalty_lot (customer_id, source, points, remaining, qualifying, state, earned_at,
                                        available_at, expires_at)
               select customer_id, ?, ?, ?, false, 'available', ?, ?, ? from m
-              returning id, customer_id),
-            part as (
-              insert into loyalty_ledger (customer_id, op_key, part, kind, source, points, pending_points, debt_points,
-                                          qualifying, lot_id, reference, reason, actor, created_at)
-              select customer_id, ?, 0, ?, ?, ?, 0, 0, false, id, null, ?, ?, ? from lot)
-            select available, pending, debt from m""";
+              returning id, customer_id)
+            insert into loyalty_ledger (customer_id, op_key, part, kind, source, points, pending_points, debt_points,
+                                        qualifying, lot_id, reference, reason, actor, created_at)
+            select customer_id, ?, 0, ?, ?, ?, 0, 0, false, id, null, ?, ?, ? from lot
+            returning (select available from m), (select pending from m), (select debt from m)""";
 
     /**
      * A spend: the first statement takes the member's lock; the second, which PostgreSQL gives a fresh snapshot in
@@ -190,6 +191,10 @@ class ExpressLedger implements DisposableBean {
         return commits.activity();
     }
 
+    /** Locks a batch's members in one order (ascending ids), so that two batches never wait for each other. */
+    private static final String LOCK_ALL = """
+            select customer_id from loyalty_member where customer_id = any(?) order by customer_id for update""";
+
     /** Batches that failed as a whole since the start (each of their operations was then run alone). */
     long failedBatches() {
         return failedBatches.get();
@@ -238,16 +243,25 @@ class ExpressLedger implements DisposableBean {
             }
             connection.setAutoCommit(false);
             try {
-                List<Figures> figures = new ArrayList<>(operations.size());
-                for (Operation operation : operations) {
-                    try (PreparedStatement statement = connection.prepareStatement(operation.sql())) {
-                        operation.binder().bind(statement, 0);
-                        statement.execute();
-                        figures.add(figures(statement, operation));
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_ALL)) {
+                    lock.setArray(1, connection.createArrayOf("bigint",
+                            operations.stream().map(Operation::customerId).distinct().toArray()));
+                    lock.execute();
+                }
+                Figures[] figures = new Figures[operations.size()];
+                grantAll(connection, operations, figures);
+                for (int i = 0; i < operations.size(); i++) {
+                    Operation operation = operations.get(i);
+                    if (operation.lockFirst()) {
+                        try (PreparedStatement statement = connection.prepareStatement(operation.sql())) {
+                            operation.binder().bind(statement, 0);
+                            statement.execute();
+                            figures[i] = figures(statement, operation);
+                        }
                     }
                 }
                 connection.commit();
-                return figures;
+                return java.util.Arrays.asList(figures);
             } catch (SQLException e) {
                 failedBatches.incrementAndGet();
                 log.debug("a batch of {} express operations failed ({}: {}); each runs alone", operations.size(),
@@ -264,6 +278,38 @@ class ExpressLedger implements DisposableBean {
                 operation.done().complete(answers != null ? answers.get(i) : alone(operation));
             } catch (RuntimeException e) {
                 operation.done().completeExceptionally(e);
+            }
+        }
+    }
+
+    /**
+     * Sends the batch's grants at once (one round trip): each statement writes one row or none, its figures come back
+     * as a generated key row, in order.
+     */
+    private static void grantAll(java.sql.Connection connection, List<Operation> operations, Figures[] figures)
+            throws SQLException {
+        List<Integer> grants = new ArrayList<>();
+        for (int i = 0; i < operations.size(); i++) {
+            if (!operations.get(i).lockFirst()) {
+                grants.add(i);
+            }
+        }
+        if (grants.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = connection.prepareStatement(EARN, PreparedStatement.RETURN_GENERATED_KEYS)) {
+            for (int i : grants) {
+                operations.get(i).binder().bind(statement, 0);
+                statement.addBatch();
+            }
+            int[] written = statement.executeBatch();
+            ResultSet rows = statement.getGeneratedKeys();
+            for (int g = 0; g < grants.size(); g++) {
+                if (written[g] == 1 && rows.next()) {
+                    figures[grants.get(g)] = new Figures(rows.getLong(1), rows.getLong(2), rows.getLong(3));
+                } else if (written[g] != 0) { // the driver could not say (or something else happened): run alone
+                    throw new SQLException("grant " + g + " of a batch reported " + written[g] + " rows", "XX000");
+                }
             }
         }
     }
