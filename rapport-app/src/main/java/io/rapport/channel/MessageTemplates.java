@@ -212,16 +212,9 @@ public class MessageTemplates {
     }
 
     public List<Template> list() {
-        return list(null);
-    }
-
-    private List<Template> list(String onlyCode) {
-        var query = db.selectFrom(TEMPLATE);
-        List<? extends Record> rows = onlyCode == null ? query.orderBy(T_CODE).fetch()
-                : query.where(T_CODE.eq(onlyCode)).fetch();
+        List<? extends Record> rows = db.selectFrom(TEMPLATE).orderBy(T_CODE).fetch();
         Map<String, Map<String, Text>> texts = new HashMap<>();
-        var textQuery = db.select(X_CODE, X_LANGUAGE, X_SUBJECT, X_BODY).from(TEXT);
-        for (Record r : onlyCode == null ? textQuery.fetch() : textQuery.where(X_CODE.eq(onlyCode)).fetch()) {
+        for (Record r : db.select(X_CODE, X_LANGUAGE, X_SUBJECT, X_BODY).from(TEXT).fetch()) {
             texts.computeIfAbsent(r.get(X_CODE), k -> new TreeMap<>())
                     .put(r.get(X_LANGUAGE), new Text(Optional.ofNullable(r.get(X_SUBJECT)), r.get(X_BODY)));
         }
