@@ -190,8 +190,21 @@ public class MessageTemplates {
                 "Purpose '" + value + "' must be marketing or service");
     }
 
+    /** One template with its texts, read with one query (every message queued looks its template up). */
     public Optional<Template> find(String code) {
-        return list(code).stream().findFirst();
+        var rows = db.select(T_CODE, T_CHANNEL, T_PURPOSE, T_VARIABLES, T_DEFAULT_LANGUAGE, T_VERSION, T_UPDATED_BY,
+                        T_UPDATED_AT, X_LANGUAGE, X_SUBJECT, X_BODY)
+                .from(TEMPLATE).leftJoin(TEXT).on(X_CODE.eq(T_CODE)).where(T_CODE.eq(code)).fetch();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, Text> texts = new TreeMap<>();
+        for (Record r : rows) {
+            if (r.get(X_LANGUAGE) != null) {
+                texts.put(r.get(X_LANGUAGE), new Text(Optional.ofNullable(r.get(X_SUBJECT)), r.get(X_BODY)));
+            }
+        }
+        return Optional.of(template(rows.getFirst(), texts));
     }
 
     public Template get(String code) {
@@ -199,29 +212,25 @@ public class MessageTemplates {
     }
 
     public List<Template> list() {
-        return list(null);
-    }
-
-    private List<Template> list(String onlyCode) {
-        var query = db.selectFrom(TEMPLATE);
-        List<? extends Record> rows = onlyCode == null ? query.orderBy(T_CODE).fetch()
-                : query.where(T_CODE.eq(onlyCode)).fetch();
+        List<? extends Record> rows = db.selectFrom(TEMPLATE).orderBy(T_CODE).fetch();
         Map<String, Map<String, Text>> texts = new HashMap<>();
-        var textQuery = db.select(X_CODE, X_LANGUAGE, X_SUBJECT, X_BODY).from(TEXT);
-        for (Record r : onlyCode == null ? textQuery.fetch() : textQuery.where(X_CODE.eq(onlyCode)).fetch()) {
+        for (Record r : db.select(X_CODE, X_LANGUAGE, X_SUBJECT, X_BODY).from(TEXT).fetch()) {
             texts.computeIfAbsent(r.get(X_CODE), k -> new TreeMap<>())
                     .put(r.get(X_LANGUAGE), new Text(Optional.ofNullable(r.get(X_SUBJECT)), r.get(X_BODY)));
         }
-        return rows.stream().map(r -> {
-            String code = r.get(T_CODE.getName(), String.class);
-            String vars = r.get(T_VARIABLES.getName(), String.class);
-            return new Template(code, ChannelKind.valueOf(r.get(T_CHANNEL.getName(), String.class)),
-                    Purpose.valueOf(r.get(T_PURPOSE.getName(), String.class)),
-                    vars.isEmpty() ? List.of() : List.of(vars.split(",")),
-                    r.get(T_DEFAULT_LANGUAGE.getName(), String.class), texts.getOrDefault(code, Map.of()),
-                    r.get(T_VERSION.getName(), Integer.class), r.get(T_UPDATED_BY.getName(), String.class),
-                    r.get(T_UPDATED_AT.getName(), OffsetDateTime.class));
-        }).toList();
+        return rows.stream().map(r -> template(r, texts.getOrDefault(r.get(T_CODE.getName(), String.class),
+                Map.of()))).toList();
+    }
+
+    private static Template template(Record r, Map<String, Text> texts) {
+        String vars = r.get(T_VARIABLES.getName(), String.class);
+        return new Template(r.get(T_CODE.getName(), String.class),
+                ChannelKind.valueOf(r.get(T_CHANNEL.getName(), String.class)),
+                Purpose.valueOf(r.get(T_PURPOSE.getName(), String.class)),
+                vars.isEmpty() ? List.of() : List.of(vars.split(",")),
+                r.get(T_DEFAULT_LANGUAGE.getName(), String.class), texts,
+                r.get(T_VERSION.getName(), Integer.class), r.get(T_UPDATED_BY.getName(), String.class),
+                r.get(T_UPDATED_AT.getName(), OffsetDateTime.class));
     }
 
     /** The language used for a customer: theirs when the template has it, else the template's default. */

@@ -84,21 +84,34 @@ public class CustomerContacts {
         return result;
     }
 
-    /** Contacts of many customers with two queries, keyed by the id asked for. */
+    /**
+     * Contacts of many customers, keyed by the id asked for: the profiles and the identifiers with one query each,
+     * and one more for the survivors of merged customers when some were merged.
+     */
     public Map<Long, Contact> findAll(Collection<Long> customerIds) {
         Map<Long, Contact> result = new HashMap<>();
         if (customerIds.isEmpty()) {
             return result;
         }
         Map<Long, Long> current = new HashMap<>();
-        for (Record r : db.select(P_ID, P_STATUS, P_MERGED_INTO).from(PROFILE).where(P_ID.in(customerIds)).fetch()) {
-            current.put(r.get(P_ID), "merged".equals(r.get(P_STATUS)) ? r.get(P_MERGED_INTO) : r.get(P_ID));
-        }
         Map<Long, Record> profiles = new HashMap<>();
-        for (Record r : db.select(P_ID, P_NAME, P_NAME_CIPHER, P_BIRTHDAY, P_BIRTHDAY_CIPHER, P_CITY, P_COUNTRY,
-                        P_TIME_ZONE).from(PROFILE)
-                .where(P_ID.in(current.values())).fetch()) {
-            profiles.put(r.get(P_ID), r);
+        for (Record r : db.select(P_ID, P_STATUS, P_MERGED_INTO, P_NAME, P_NAME_CIPHER, P_BIRTHDAY, P_BIRTHDAY_CIPHER,
+                P_CITY, P_COUNTRY, P_TIME_ZONE).from(PROFILE).where(P_ID.in(customerIds)).fetch()) {
+            boolean merged = "merged".equals(r.get(P_STATUS));
+            current.put(r.get(P_ID), merged ? r.get(P_MERGED_INTO) : r.get(P_ID));
+            if (!merged) {
+                profiles.put(r.get(P_ID), r);
+            }
+        }
+        Set<Long> survivors = new java.util.HashSet<>(current.values());
+        survivors.removeAll(profiles.keySet());
+        survivors.remove(null);
+        if (!survivors.isEmpty()) {
+            for (Record r : db.select(P_ID, P_NAME, P_NAME_CIPHER, P_BIRTHDAY, P_BIRTHDAY_CIPHER, P_CITY, P_COUNTRY,
+                            P_TIME_ZONE).from(PROFILE)
+                    .where(P_ID.in(survivors)).fetch()) {
+                profiles.put(r.get(P_ID), r);
+            }
         }
         Map<Long, Map<String, String>> identities = new HashMap<>();
         for (Record r : db.select(I_CUSTOMER, I_KIND, I_VALUE, I_CIPHER).from(IDENTITY)

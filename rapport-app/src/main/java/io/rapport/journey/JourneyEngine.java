@@ -533,9 +533,16 @@ class JourneyEngine {
                                             List<Entrant> entrants) {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         List<Long> customers = entrants.stream().map(Entrant::customerId).toList();
-        Set<Long> skipped = new java.util.HashSet<>(db.select(I_CUSTOMER).from(INSTANCE)
-                .where(I_JOURNEY.eq(journey.id())).and(JourneyTables.customerAmong(customers))
-                .and(I_STATUS.in("active", "holdout")).fetch(I_CUSTOMER));
+        // The customers' own active and holdout instances, the journey tested here: asked with the journey in SQL,
+        // PostgreSQL (the table unanalysed) read all of the journey's active instances through (journey_id, status)
+        // and filtered them by customer; by customer and status alone the only index is (customer_id, status).
+        Set<Long> skipped = new java.util.HashSet<>();
+        db.select(I_CUSTOMER, I_JOURNEY).from(INSTANCE).where(JourneyTables.customerAmong(customers))
+                .and(I_STATUS.in("active", "holdout")).forEach(r -> {
+                    if (r.value2() == journey.id()) {
+                        skipped.add(r.value1());
+                    }
+                });
         JourneyDefinition.Reentry reentry = definition.reentry();
         if (!reentry.rule().equals("once") && reentry.period().isPresent()) {
             skipped.addAll(db.selectDistinct(I_CUSTOMER).from(INSTANCE).where(I_JOURNEY.eq(journey.id()))
@@ -545,6 +552,7 @@ class JourneyEngine {
         String first = definition.steps().getFirst().id();
         List<Entrant> entering = entrants.stream().filter(e -> !skipped.contains(e.customerId())).toList();
         Map<Long, Long> ids = new java.util.HashMap<>();
+        List<Record> inserted = new ArrayList<>();
         if (db.dialect().family() == org.jooq.SQLDialect.POSTGRES && !entering.isEmpty()) {
             var insert = db.insertInto(INSTANCE, I_JOURNEY, I_VERSION, I_CUSTOMER, I_ENTRY, I_STATUS, I_HOLDOUT, I_STEP,
                     I_SEQ, I_SEEN, I_ENTERED, I_UPDATED, I_CONTEXT);
@@ -554,16 +562,25 @@ class JourneyEngine {
                         holdout ? "holdout" : "active", holdout, holdout ? null : first, 0, "", now, now,
                         entryContext.write(e.context()));
             }
-            insert.onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing().returningResult(I_ID, I_CUSTOMER).fetch()
-                    .forEach(r -> ids.put(r.value2(), r.value1()));
+            // the rows come back with what advancing them needs, so they are not read again
+            insert.onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing()
+                    .returningResult(I_ID, I_JOURNEY, I_VERSION, I_CUSTOMER, I_CONTEXT, I_STEP, I_SEQ).fetch()
+                    .forEach(r -> {
+                        ids.put(r.get(I_CUSTOMER), r.get(I_ID));
+                        if (!holdout(journey, definition, r.get(I_CUSTOMER))) {
+                            inserted.add(r);
+                        }
+                    });
+            advance(inserted, Map.of(journey.id(), journey.code()), true);
         } else {
             // H2 emulates ON CONFLICT with MERGE, which reports no keys: one row at a time
             for (Entrant e : entering) {
                 insertOne(journey, definition, e, now, first).ifPresent(id -> ids.put(e.customerId(), id));
             }
+            advance(entering.stream().filter(e -> ids.containsKey(e.customerId())
+                    && !holdout(journey, definition, e.customerId())).map(e -> ids.get(e.customerId())).toList(),
+                    true);
         }
-        advance(entering.stream().filter(e -> ids.containsKey(e.customerId())
-                && !holdout(journey, definition, e.customerId())).map(e -> ids.get(e.customerId())).toList(), true);
         return entrants.stream().map(e -> Optional.ofNullable(ids.get(e.customerId()))).toList();
     }
 
@@ -627,15 +644,28 @@ class JourneyEngine {
         if (instanceIds.isEmpty()) {
             return;
         }
-        List<Cursor> all = new ArrayList<>();
+        List<Record> rows = new ArrayList<>();
         for (int from = 0; from < instanceIds.size(); from += CHUNK) {
             Long[] ids = instanceIds.subList(from, Math.min(instanceIds.size(), from + CHUNK)).toArray(Long[]::new);
-            db.selectFrom(INSTANCE).where(I_ID.eq(org.jooq.impl.DSL.any(ids)))
-                    .forEach(r -> all.add(new Cursor(r, entered)));
+            db.selectFrom(INSTANCE).where(I_ID.eq(org.jooq.impl.DSL.any(ids))).forEach(rows::add);
         }
         Map<Long, String> codes = new java.util.HashMap<>();
-        db.select(J_ID, J_CODE).from(JOURNEY).where(J_ID.in(all.stream().map(c -> c.journeyId).distinct().toList()))
+        db.select(J_ID, J_CODE).from(JOURNEY).where(J_ID.in(rows.stream().map(r -> r.get(I_JOURNEY.getName(),
+                        Long.class)).distinct().toList()))
                 .forEach(r -> codes.put(r.value1(), r.value2()));
+        advance(rows, codes, entered);
+    }
+
+    /**
+     * {@link #advance(List, boolean)} for instances already read (at least id, journey, version, customer, context,
+     * current step and step sequence), with the codes of their journeys.
+     */
+    private void advance(List<Record> rows, Map<Long, String> codes, boolean entered) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<Cursor> all = new ArrayList<>(rows.size());
+        rows.forEach(r -> all.add(new Cursor(r, entered)));
         for (Cursor c : all) {
             c.code = codes.get(c.journeyId);
             c.definition = journeys.definition(c.journeyId, c.version);
