@@ -800,8 +800,9 @@ class JourneyEngine {
     }
 
     /**
-     * Writes what the instances did and have not written yet: the step log rows in order (multi-row inserts), and
-     * their places — grouped, one update per distinct outcome (finished how, at which step).
+     * Writes what the instances did and have not written yet: the step log rows in order (one insert per chunk,
+     * of one array per column on PostgreSQL: {@link ColumnArrays}), and their places — grouped, one update per
+     * distinct outcome (finished how, at which step).
      */
     private void write(List<Cursor> cursors) {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
