@@ -4,6 +4,7 @@ import static io.rapport.channel.ChannelTables.*;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.rapport.customer.CustomerContacts;
+import io.rapport.platform.ColumnArrays;
 import io.rapport.platform.RapportException;
 import io.rapport.platform.RapportProperties;
 import io.rapport.privacy.PersonalDataMask;
@@ -480,7 +481,8 @@ public class Outbox {
 
     /**
      * Writes the rows (unless their dedupe key exists meanwhile) and returns each key's outcome: {@code replayed}
-     * when another transaction wrote it first. On PostgreSQL one multi-row statement, whose {@code RETURNING} gives
+     * when another transaction wrote it first. On PostgreSQL one statement of one array per column
+     * ({@link ColumnArrays}), whose {@code RETURNING} gives
      * the outcomes of the rows written, so only keys written meanwhile are read back. On H2 one statement per row:
      * its emulation of {@code ON CONFLICT} (a {@code MERGE}) reports no keys, so the outcomes are read back.
      */
@@ -491,11 +493,8 @@ public class Outbox {
             List<Row> part = rows.subList(from, Math.min(rows.size(), from + CHUNK));
             Set<String> inserted = new HashSet<>();
             if (postgres) {
-                var insert = db.insertInto(OUTBOX, COLUMNS).values(values(part.getFirst()));
-                for (Row row : part.subList(1, part.size())) {
-                    insert = insert.values(values(row));
-                }
-                insert.onConflict(O_DEDUPE).doNothing().returningResult(OUTCOME).fetch().forEach(r -> {
+                db.insertInto(OUTBOX, COLUMNS).select(ColumnArrays.select(COLUMNS, part.stream().map(this::values)
+                        .toList())).onConflict(O_DEDUPE).doNothing().returningResult(OUTCOME).fetch().forEach(r -> {
                     outcomes.put(r.get(O_DEDUPE), outcome(r, false));
                     inserted.add(r.get(O_DEDUPE));
                 });
@@ -520,7 +519,7 @@ public class Outbox {
             O_TEMPLATE, O_LANGUAGE, O_RECIPIENT, O_SUBJECT, O_BODY, O_HASH, O_ORIGIN, O_CONSENT_CHANNEL, O_STATUS,
             O_SUPPRESSION, O_HELD, O_PLANNED, O_ATTEMPTS, O_NEXT, O_CREATED);
 
-    private java.util.Collection<?> values(Row row) {
+    private List<?> values(Row row) {
         OffsetDateTime planned = row.plannedAt.atOffset(ZoneOffset.UTC);
         return java.util.Arrays.asList(row.request.dedupeKey(), row.customerId, row.channel.name(),
                 row.purpose.name(), row.request.template(), row.language, protection.sealed(row.recipient),

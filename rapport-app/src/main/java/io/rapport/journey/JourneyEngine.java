@@ -9,6 +9,7 @@ import io.rapport.channel.SendRequest;
 import io.rapport.customer.CustomerContacts;
 import io.rapport.ingest.EventsStored;
 import io.rapport.ingest.OrderLinesStored;
+import io.rapport.platform.ColumnArrays;
 import io.rapport.platform.RapportException;
 import io.rapport.platform.RapportProperties;
 import java.math.BigDecimal;
@@ -554,16 +555,17 @@ class JourneyEngine {
         Map<Long, Long> ids = new java.util.HashMap<>();
         List<Record> inserted = new ArrayList<>();
         if (db.dialect().family() == org.jooq.SQLDialect.POSTGRES && !entering.isEmpty()) {
-            var insert = db.insertInto(INSTANCE, I_JOURNEY, I_VERSION, I_CUSTOMER, I_ENTRY, I_STATUS, I_HOLDOUT, I_STEP,
-                    I_SEQ, I_SEEN, I_ENTERED, I_UPDATED, I_CONTEXT);
+            List<List<?>> rows = new ArrayList<>();
             for (Entrant e : entering) {
                 boolean holdout = holdout(journey, definition, e.customerId());
-                insert = insert.values(journey.id(), journey.version(), e.customerId(), entryKey(reentry, e),
+                rows.add(Arrays.asList(journey.id(), journey.version(), e.customerId(), entryKey(reentry, e),
                         holdout ? "holdout" : "active", holdout, holdout ? null : first, 0, "", now, now,
-                        entryContext.write(e.context()));
+                        entryContext.write(e.context())));
             }
-            // the rows come back with what advancing them needs, so they are not read again
-            insert.onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing()
+            // one array per column rather than 12 bind values per entrant (see ColumnArrays); the rows come back with
+            // what advancing them needs, so they are not read again
+            db.insertInto(INSTANCE, INSTANCE_COLUMNS).select(ColumnArrays.select(INSTANCE_COLUMNS, rows))
+                    .onConflict(I_JOURNEY, I_CUSTOMER, I_ENTRY).doNothing()
                     .returningResult(I_ID, I_JOURNEY, I_VERSION, I_CUSTOMER, I_CONTEXT, I_STEP, I_SEQ).fetch()
                     .forEach(r -> {
                         ids.put(r.get(I_CUSTOMER), r.get(I_ID));
@@ -583,6 +585,10 @@ class JourneyEngine {
         }
         return entrants.stream().map(e -> Optional.ofNullable(ids.get(e.customerId()))).toList();
     }
+
+    /** The columns a bulk enrolment writes, in the order of its rows' values. */
+    private static final List<org.jooq.Field<?>> INSTANCE_COLUMNS = List.of(I_JOURNEY, I_VERSION, I_CUSTOMER, I_ENTRY,
+            I_STATUS, I_HOLDOUT, I_STEP, I_SEQ, I_SEEN, I_ENTERED, I_UPDATED, I_CONTEXT);
 
     private static String entryKey(JourneyDefinition.Reentry reentry, Entrant entrant) {
         String key = entrant.entryKey();
@@ -824,20 +830,30 @@ class JourneyEngine {
     }
 
     /**
-     * Writes what the instances did and have not written yet: the step log rows in order (multi-row inserts), and
-     * their places — grouped, one update per distinct outcome (finished how, at which step).
+     * Writes what the instances did and have not written yet: the step log rows in order (one insert per chunk,
+     * of one array per column on PostgreSQL: {@link ColumnArrays}), and their places — grouped, one update per
+     * distinct outcome (finished how, at which step).
      */
     private void write(List<Cursor> cursors) {
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         List<Cursor> logged = cursors.stream().filter(c -> !c.logs.isEmpty()).toList();
-        var rows = new ArrayList<org.jooq.Row5<Long, Long, String, String, OffsetDateTime>>();
+        List<List<?>> rows = new ArrayList<>();
         for (Cursor c : logged) {
-            c.logs.forEach(l -> rows.add(org.jooq.impl.DSL.row(c.id, c.journeyId, l[0], l[1], now)));
+            c.logs.forEach(l -> rows.add(Arrays.asList(c.id, c.journeyId, l[0], l[1], now)));
             c.logs.clear();
         }
+        boolean postgres = db.dialect().family() == org.jooq.SQLDialect.POSTGRES;
         for (int from = 0; from < rows.size(); from += CHUNK) {
-            db.insertInto(STEP_LOG, L_INSTANCE, L_JOURNEY, L_STEP, L_OUTCOME, L_AT)
-                    .valuesOfRows(rows.subList(from, Math.min(rows.size(), from + CHUNK))).execute();
+            List<List<?>> part = rows.subList(from, Math.min(rows.size(), from + CHUNK));
+            if (postgres) {
+                db.insertInto(STEP_LOG, LOG_COLUMNS).select(ColumnArrays.select(LOG_COLUMNS, part)).execute();
+            } else {
+                var insert = db.insertInto(STEP_LOG, LOG_COLUMNS).values(part.getFirst());
+                for (List<?> row : part.subList(1, part.size())) {
+                    insert = insert.values(row);
+                }
+                insert.execute();
+            }
         }
         Map<List<Object>, List<Long>> groups = new LinkedHashMap<>();
         for (Cursor c : cursors) {
@@ -863,6 +879,9 @@ class JourneyEngine {
             }
         });
     }
+
+    /** The columns of a step log row, in the order {@link #write} gives them. */
+    private static final List<org.jooq.Field<?>> LOG_COLUMNS = List.of(L_INSTANCE, L_JOURNEY, L_STEP, L_OUTCOME, L_AT);
 
     /**
      * Runs a step other than send, split or exit for one instance (its earlier steps written): true when the
