@@ -192,9 +192,36 @@ public class ImportJobs {
                 .set(J_BYTES_READ, "done".equals(result.status()) ? J_BYTES_TOTAL : J_BYTES_READ)
                 .where(J_ID.eq(id)).execute();
         Job done = find(id);
+        analyseAfterBulk(done);
         log.info("Import job {} ({} {}) {}: read {}, accepted {} ({} anonymous), duplicates {}, rejected {}",
                 id, done.kind(), done.preset(), done.status(), done.rowsRead(), done.accepted(), done.anonymous(),
                 done.duplicates(), done.rejected());
+    }
+
+    /** Rows accepted by one job from which the written tables' planner statistics are refreshed at once. */
+    static final long ANALYSE_AFTER = 10_000;
+
+    /** The tables an import of each kind fills, whose statistics a bulk import changes. */
+    private static final Map<String, List<String>> WRITTEN = Map.of(
+            "customers", List.of("customer_profile", "customer_identity"),
+            "orders", List.of("ingest_order", "ingest_order_line", "customer_summary", "customer_purchase_day",
+                    "customer_profile", "customer_identity"),
+            "events", List.of("ingest_event", "customer_profile", "customer_identity"),
+            "products", List.of("product_item"));
+
+    /**
+     * After a bulk import on PostgreSQL, {@code ANALYZE} the tables it filled, as one does after any bulk load.
+     * Autovacuum would do it later (where it runs at all); until then the planner plans with the statistics of the
+     * empty or smaller tables and reads whole tables where an index would answer (the contacts of 500 customers read
+     * all of {@code customer_identity}: 96 ms per chunk of a birthday check at 100,000 customers).
+     */
+    private void analyseAfterBulk(Job done) {
+        if (done.accepted() < ANALYSE_AFTER || db.dialect().family() != org.jooq.SQLDialect.POSTGRES) {
+            return;
+        }
+        for (String table : WRITTEN.getOrDefault(done.kind(), List.of())) {
+            db.execute("analyze " + table);
+        }
     }
 
     private void flushErrors(long id, List<RowError> errors, AtomicLong stored) {
