@@ -43,6 +43,7 @@ final class ExpressCommits {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong operations = new AtomicLong();
     private volatile boolean closed;
+    private volatile boolean started;
 
     ExpressCommits(int committers, int maxBatch, Consumer<List<Pending>> together) {
         this.committers = committers;
@@ -75,10 +76,17 @@ final class ExpressCommits {
         }
     }
 
-    private synchronized void start() {
-        if (!threads.isEmpty() || closed) {
+    private void start() {
+        if (!started) {
+            startThreads();
+        }
+    }
+
+    private synchronized void startThreads() {
+        if (started || closed) {
             return;
         }
+        started = true;
         for (int i = 0; i < committers; i++) {
             threads.add(Thread.ofPlatform().daemon().name("ledger-commit-" + i).start(this::work));
         }

@@ -1,16 +1,21 @@
 package io.rapport.loyalty;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -88,7 +93,7 @@ class ExpressLedger implements DisposableBean {
                    1 / (case when (select coalesce(-sum(points), 0) from parts) = ? then 1 else 0 end) checked
             from m""";
 
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ExpressLedger.class);
+    private static final Logger log = LoggerFactory.getLogger(ExpressLedger.class);
 
     private static final String DIVISION_BY_ZERO = "22012";
     private static final String UNIQUE_VIOLATION = "23505";
@@ -96,7 +101,7 @@ class ExpressLedger implements DisposableBean {
     private final DSLContext db;
     private final ExpressCommits commits;
     private volatile boolean grouped = true;
-    private final java.util.concurrent.atomic.AtomicLong failedBatches = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong failedBatches = new AtomicLong();
 
     ExpressLedger(DSLContext db, LoyaltyProperties properties) {
         this.db = db;
@@ -237,41 +242,7 @@ class ExpressLedger implements DisposableBean {
         List<Operation> operations = new ArrayList<>(batch.size());
         batch.forEach(pending -> operations.add((Operation) pending));
         operations.sort(Comparator.comparingLong(Operation::customerId)); // stable: a member's own order is kept
-        List<Figures> answers = operations.size() == 1 ? null : db.connectionResult(connection -> {
-            if (!connection.getAutoCommit()) {
-                return null;
-            }
-            connection.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = connection.prepareStatement(LOCK_ALL)) {
-                    lock.setArray(1, connection.createArrayOf("bigint",
-                            operations.stream().map(Operation::customerId).distinct().toArray()));
-                    lock.execute();
-                }
-                Figures[] figures = new Figures[operations.size()];
-                grantAll(connection, operations, figures);
-                for (int i = 0; i < operations.size(); i++) {
-                    Operation operation = operations.get(i);
-                    if (operation.lockFirst()) {
-                        try (PreparedStatement statement = connection.prepareStatement(operation.sql())) {
-                            operation.binder().bind(statement, 0);
-                            statement.execute();
-                            figures[i] = figures(statement, operation);
-                        }
-                    }
-                }
-                connection.commit();
-                return java.util.Arrays.asList(figures);
-            } catch (SQLException e) {
-                failedBatches.incrementAndGet();
-                log.debug("a batch of {} express operations failed ({}: {}); each runs alone", operations.size(),
-                        e.getSQLState(), e.getMessage());
-                rollBack(connection);
-                return null; // nothing of the batch was written (or, had the commit itself failed, the keys replay)
-            } finally {
-                connection.setAutoCommit(true);
-            }
-        });
+        List<Figures> answers = operations.size() == 1 ? null : inOneTransaction(operations);
         for (int i = 0; i < operations.size(); i++) {
             Operation operation = operations.get(i);
             try {
@@ -283,10 +254,55 @@ class ExpressLedger implements DisposableBean {
     }
 
     /**
+     * The batch's answers, or null when it failed: then nothing of it was written, or (the connection broken after the
+     * commit) all of it, in which case each operation run alone finds its key used and the general path replays it.
+     */
+    private List<Figures> inOneTransaction(List<Operation> operations) {
+        try {
+            return db.connectionResult(connection -> {
+                if (!connection.getAutoCommit()) {
+                    return null;
+                }
+                connection.setAutoCommit(false);
+                try {
+                    try (PreparedStatement lock = connection.prepareStatement(LOCK_ALL)) {
+                        lock.setArray(1, connection.createArrayOf("bigint",
+                                operations.stream().map(Operation::customerId).distinct().toArray()));
+                        lock.execute();
+                    }
+                    Figures[] figures = new Figures[operations.size()];
+                    grantAll(connection, operations, figures);
+                    for (int i = 0; i < operations.size(); i++) {
+                        Operation operation = operations.get(i);
+                        if (operation.lockFirst()) {
+                            try (PreparedStatement statement = connection.prepareStatement(operation.sql())) {
+                                operation.binder().bind(statement, 0);
+                                statement.execute();
+                                figures[i] = figures(statement, operation);
+                            }
+                        }
+                    }
+                    connection.commit();
+                    return Arrays.asList(figures);
+                } catch (SQLException e) {
+                    rollBack(connection);
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            });
+        } catch (RuntimeException e) {
+            failedBatches.incrementAndGet();
+            log.debug("a batch of {} express operations failed ({}); each runs alone", operations.size(), e.toString());
+            return null;
+        }
+    }
+
+    /**
      * Sends the batch's grants at once (one round trip): each statement writes one row or none, its figures come back
      * as a generated key row, in order.
      */
-    private static void grantAll(java.sql.Connection connection, List<Operation> operations, Figures[] figures)
+    private static void grantAll(Connection connection, List<Operation> operations, Figures[] figures)
             throws SQLException {
         List<Integer> grants = new ArrayList<>();
         for (int i = 0; i < operations.size(); i++) {
@@ -314,7 +330,7 @@ class ExpressLedger implements DisposableBean {
         }
     }
 
-    private static void rollBack(java.sql.Connection connection) {
+    private static void rollBack(Connection connection) {
         try {
             connection.rollback();
         } catch (SQLException e) {
