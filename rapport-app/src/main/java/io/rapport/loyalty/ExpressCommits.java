@@ -117,8 +117,10 @@ final class ExpressCommits {
             log.error("a batch of {} express ledger operations failed", batch.size(), e);
         } finally {
             for (Pending operation : batch) {
-                operation.done().completeExceptionally(new IllegalStateException("the ledger batch ended without "
-                        + "answering this operation"));
+                if (!operation.done().isDone()) {
+                    operation.done().completeExceptionally(new IllegalStateException("the ledger batch ended "
+                            + "without answering this operation"));
+                }
             }
             handed.addAndGet(-batch.size());
             busy.decrementAndGet();

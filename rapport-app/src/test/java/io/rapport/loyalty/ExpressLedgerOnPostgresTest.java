@@ -122,6 +122,7 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
             assertThat(grant(members[i], "seed", 10 + i)).isNotNull();
         }
         ExpressCommits.Activity before = express.activity();
+        long failedBefore = express.failedBatches();
         var answers = whileCommittersAreBusy(pool -> {
             var futures = new java.util.ArrayList<Future<Points.Movement>>();
             for (int i = 0; i < members.length; i++) {
@@ -145,6 +146,8 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
         assertThat(after.operationsRun() - before.operationsRun() - committers())
                 .as("the queued operations (besides the ones that kept the committers busy) went in fewer batches")
                 .isGreaterThan(after.batchesRun() - before.batchesRun() - committers());
+        assertThat(express.failedBatches()).as("no batch fell back to running its operations alone")
+                .isEqualTo(failedBefore);
     }
 
     @Test
