@@ -220,7 +220,12 @@ public class ImportJobs {
             return;
         }
         for (String table : WRITTEN.getOrDefault(done.kind(), List.of())) {
-            db.execute("analyze " + table);
+            try {
+                db.execute("analyze " + table);
+            } catch (org.springframework.dao.DataAccessException | org.jooq.exception.DataAccessException e) {
+                // the import is done and stored; stale statistics only make later reads slower until autovacuum
+                log.warn("Import job {}: analyze {} failed: {}", done.id(), table, e.getMessage());
+            }
         }
     }
 
