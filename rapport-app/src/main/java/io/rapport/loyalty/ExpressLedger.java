@@ -1,5 +1,6 @@
 package io.rapport.loyalty;
 
+import io.rapport.platform.GroupCommits;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,7 +34,7 @@ import org.springframework.stereotype.Component;
  * concurrent copy of the same request makes the ledger insert fail on its unique key: the whole statement is rolled
  * back and the caller's retry replays, as on the general path.
  *
- * <p>Operations arriving together are committed together ({@link ExpressCommits}), in one transaction: the batch's
+ * <p>Operations arriving together are committed together ({@link GroupCommits}), in one transaction: the batch's
  * members are locked first, in ascending order, so two batches never wait for each other in a cycle; then its grants
  * go in one round trip (a JDBC batch of the same prepared statement), then its spends one after the other, ordered by
  * member; then one commit. A member in a batch twice gets its operations one after the other, each statement seeing
@@ -99,13 +100,14 @@ class ExpressLedger implements DisposableBean {
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final DSLContext db;
-    private final ExpressCommits commits;
+    private final GroupCommits<Operation> commits;
     private volatile boolean grouped = true;
     private final AtomicLong failedBatches = new AtomicLong();
 
     ExpressLedger(DSLContext db, LoyaltyProperties properties) {
         this.db = db;
-        this.commits = new ExpressCommits(properties.committers(), properties.maxBatch(), this::together);
+        this.commits = new GroupCommits<>("ledger-commit", properties.committers(), properties.maxBatch(), op -> 1,
+                this::together);
     }
 
     @Override
@@ -189,10 +191,10 @@ class ExpressLedger implements DisposableBean {
 
     /** One express operation: its statement(s), their parameters and, once run, its answer. */
     private record Operation(String sql, boolean lockFirst, long customerId, String opKey, Binder binder,
-                             CompletableFuture<Figures> done) implements ExpressCommits.Pending {}
+                             CompletableFuture<Figures> done) implements GroupCommits.Pending<Figures> {}
 
     /** What the committers are doing now (for tests that need operations to have reached the database). */
-    ExpressCommits.Activity activity() {
+    GroupCommits.Activity activity() {
         return commits.activity();
     }
 
@@ -211,7 +213,7 @@ class ExpressLedger implements DisposableBean {
     }
 
     private Figures run(Operation operation) {
-        return grouped && commits.open() ? commits.commit(operation) : alone(operation);
+        return grouped && commits.open() ? commits.<Figures>commit(operation) : alone(operation);
     }
 
     /**
@@ -238,9 +240,8 @@ class ExpressLedger implements DisposableBean {
      * Runs a batch in one transaction (see the class comment); each operation's future gets its answer. If the batch
      * fails, each operation runs {@link #alone} and gets its own answer or exception.
      */
-    private void together(List<ExpressCommits.Pending> batch) {
-        List<Operation> operations = new ArrayList<>(batch.size());
-        batch.forEach(pending -> operations.add((Operation) pending));
+    private void together(List<Operation> batch) {
+        List<Operation> operations = new ArrayList<>(batch);
         operations.sort(Comparator.comparingLong(Operation::customerId)); // stable: a member's own order is kept
         List<Figures> answers = operations.size() == 1 ? null : inOneTransaction(operations);
         for (int i = 0; i < operations.size(); i++) {

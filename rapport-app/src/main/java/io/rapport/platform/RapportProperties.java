@@ -42,13 +42,31 @@ public record RapportProperties(
      * @param maxRequestBytes largest JSON body the API reads (413 above), checked before parsing
      * @param maxFieldLength longest accepted CSV field, in characters
      * @param futureTolerance how far in the future a timestamp may lie (clock skew of sources)
+     * @param eventCommitters calls of the event API are stored (with what the events trigger) by this many
+     *                        connections, each taking the calls that queued while it was busy and committing them
+     *                        together; 0 commits each call on its own
+     * @param eventCommitMax  at most this many events in one such commit (a larger call still goes, alone)
      */
     public record Ingest(
             @DefaultValue("1000") int chunkSize,
             @DefaultValue("1000") int maxBatch,
             @DefaultValue("16MB") org.springframework.util.unit.DataSize maxRequestBytes,
             @DefaultValue("65536") int maxFieldLength,
-            @DefaultValue("PT5M") Duration futureTolerance) {}
+            @DefaultValue("PT5M") Duration futureTolerance,
+            @DefaultValue("2") int eventCommitters,
+            @DefaultValue("1000") int eventCommitMax) {
+
+        public Ingest {
+            if (eventCommitters < 0) {
+                throw new IllegalArgumentException("rapport.ingest.event-committers must be 0 or more, not "
+                        + eventCommitters);
+            }
+            if (eventCommitMax < 1) {
+                throw new IllegalArgumentException("rapport.ingest.event-commit-max must be 1 or more, not "
+                        + eventCommitMax);
+            }
+        }
+    }
 
     /** Demo data filled on the first start of the demo profile. */
     public record Demo(

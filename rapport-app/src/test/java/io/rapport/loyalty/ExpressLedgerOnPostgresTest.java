@@ -121,7 +121,7 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
             members[i] = member("express-together-" + i);
             assertThat(grant(members[i], "seed", 10 + i)).isNotNull();
         }
-        ExpressCommits.Activity before = express.activity();
+        io.rapport.platform.GroupCommits.Activity before = express.activity();
         long failedBefore = express.failedBatches();
         var answers = whileCommittersAreBusy(pool -> {
             var futures = new java.util.ArrayList<Future<Points.Movement>>();
@@ -133,7 +133,7 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
             }
             return futures;
         });
-        ExpressCommits.Activity after = express.activity();
+        io.rapport.platform.GroupCommits.Activity after = express.activity();
 
         for (int i = 0; i < members.length; i++) {
             long id = members[i];

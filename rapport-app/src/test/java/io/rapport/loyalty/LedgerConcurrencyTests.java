@@ -167,7 +167,7 @@ abstract class LedgerConcurrencyTests extends LoyaltyTest {
     /**
      * Waits until two other sessions wait for a lock behind {@code session}: directly, or behind a session that waits
      * for it (the second of two requests for one row lock queues behind the first). On PostgreSQL the copies may be
-     * committed together ({@link ExpressCommits}): then it waits until both are in batches and every batch being run
+     * committed together ({@link io.rapport.platform.GroupCommits}): then it waits until both are in batches and every batch being run
      * waits for the lock (one session when the copies share a batch).
      */
     void waitUntilTwoSessionsWaitFor(Object session) {
@@ -194,7 +194,7 @@ abstract class LedgerConcurrencyTests extends LoyaltyTest {
         if (sessionsWaiting >= 2) {
             return true;
         }
-        ExpressCommits.Activity now = express.activity();
+        io.rapport.platform.GroupCommits.Activity now = express.activity();
         return postgres() && now.queued() == 0 && now.operations() >= 2 && now.batches() >= 1
                 && sessionsWaiting >= now.batches();
     }
