@@ -8,12 +8,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * schedule is {@code rapport.loyalty.cron}, read by {@link NightlyLoyalty}).
  *
  * @param committers express ledger operations (PostgreSQL) are committed together by this many connections, each
- *                   taking what has queued while it was busy ({@link io.rapport.platform.GroupCommits}); 0 commits each on its own
+ *                   taking what has queued while it was busy ({@link io.rapport.platform.GroupCommits}); 0 (the
+ *                   default: faster on the 2-core machines measured, docs/benchmarks.md) commits each on its own
  * @param maxBatch   at most this many operations in one commit
  */
 @ConfigurationProperties("rapport.loyalty")
 public record LoyaltyProperties(
-        @DefaultValue("4") int committers,
+        @DefaultValue("0") int committers,
         @DefaultValue("32") int maxBatch) {
 
     public LoyaltyProperties {

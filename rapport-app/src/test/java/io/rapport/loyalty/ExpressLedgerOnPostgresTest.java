@@ -23,6 +23,7 @@ import org.springframework.beans.factory.annotation.Autowired;
  * answers (409, 404, replay, expiry first) stay the only answers.
  */
 @OnPostgres
+@org.springframework.test.context.TestPropertySource(properties = "rapport.loyalty.committers=4") // grouping on
 class ExpressLedgerOnPostgresTest extends LoyaltyTest {
 
     @Autowired

@@ -28,7 +28,8 @@ import org.springframework.test.context.TestPropertySource;
  * docs/benchmarks.md; nothing is asserted about time. {@code -Dloyalty.bench.phases=ledger} runs only the ledger part;
  * {@code -Dloyalty.bench.rounds=N} runs it N times, each time first with every operation inside a transaction of the
  * client's (the general path) and then as the API calls it (on PostgreSQL the express path, first with each operation
- * committing alone, then with operations that arrive together committed together), so they share the machine's load.
+ * committing alone, then — when {@code -Drapport.loyalty.committers=N} turns grouping on — with operations that arrive
+ * together committed together), so they share the machine's load.
  */
 @TestPropertySource(properties = {"rapport.test.context=loyalty-bench", "spring.datasource.hikari.maximum-pool-size=16"})
 abstract class LoyaltyBenchmark extends LoyaltyTest {
@@ -39,6 +40,8 @@ abstract class LoyaltyBenchmark extends LoyaltyTest {
     static final int CLIENTS = 16;
     static final long FIRST_ID = 500_000_000L;
 
+    @Autowired
+    LoyaltyProperties properties;
     @Autowired
     NightlyLoyalty nightly;
     @Autowired
@@ -110,7 +113,10 @@ abstract class LoyaltyBenchmark extends LoyaltyTest {
                     express.grouped(false);
                     ledgerOperations(pool, false, "round " + round + ", each commits alone");
                     express.grouped(true);
-                    ledgerOperations(pool, false, "round " + round + ", committed together");
+                    if (properties.committers() > 0) {
+                        ledgerOperations(pool, false, "round " + round + ", committed together by "
+                                + properties.committers());
+                    }
                 } else {
                     ledgerOperations(pool, false, "round " + round);
                 }
