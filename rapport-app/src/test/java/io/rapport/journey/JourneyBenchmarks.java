@@ -83,7 +83,8 @@ abstract class JourneyBenchmarks extends JourneyTestBase {
      * <p>Before the measured run the same load runs for {@code bench.warmup} seconds (default 5; the JIT compiles the
      * hot paths — on 2 cores the first seconds fall behind) and, on PostgreSQL, the tables it filled are analysed, as
      * autovacuum does on a server after that many changes (this machine's PostgreSQL runs with autovacuum off; without
-     * statistics the statements' cached plans stay those chosen for empty tables, e.g. a sequential scan of the outbox).
+     * statistics the statements' cached plans stay those chosen for empty tables, e.g. a sequential scan of the outbox;
+     * {@code -Dbench.analyse=false} leaves them so).
      * The first second of the measured run is not counted either.
      */
     @Test
@@ -97,7 +98,8 @@ abstract class JourneyBenchmarks extends JourneyTestBase {
         if (warmup > 0) {
             Offered warm = offer(client, "w", rate, clients, batch, warmup);
             System.out.println("BENCH event->outbox at a steady rate, warm-up: " + warm.summary());
-            if (db.dialect().family() == org.jooq.SQLDialect.POSTGRES) {
+            if (db.dialect().family() == org.jooq.SQLDialect.POSTGRES
+                    && !"false".equals(System.getProperty("bench.analyse"))) {
                 for (String table : List.of("ingest_event", "customer_summary", "segment_behaviour_day",
                         "segment_last_event", "journey_instance", "journey_step_log", "channel_outbox")) {
                     db.execute("analyze " + table);
