@@ -1,5 +1,7 @@
 package io.rapport.ingest;
 
+import static io.rapport.testing.Waiting.await;
+import static io.rapport.testing.Waiting.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rapport.platform.GroupCommits;
@@ -16,8 +18,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -204,21 +204,5 @@ class EventCommitsOnPostgresTest extends ServerTest {
     static List<Integer> counts(JsonNode body) {
         return List.of(body.get("accepted").asInt(), body.get("anonymous").asInt(), body.get("duplicates").asInt(),
                 body.get("rejected").asInt());
-    }
-
-    static void await(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(2, TimeUnit.MINUTES)).as("released").isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void waitFor(BooleanSupplier condition, String never) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(never).isLessThan(deadline);
-            Thread.sleep(1);
-        }
     }
 }

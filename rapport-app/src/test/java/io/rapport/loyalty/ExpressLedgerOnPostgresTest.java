@@ -1,5 +1,7 @@
 package io.rapport.loyalty;
 
+import static io.rapport.testing.Waiting.await;
+import static io.rapport.testing.Waiting.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -228,22 +230,6 @@ class ExpressLedgerOnPostgresTest extends LoyaltyTest {
                 }
             }
             return submitted;
-        }
-    }
-
-    static void await(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(2, TimeUnit.MINUTES)).as("released").isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void waitFor(java.util.function.BooleanSupplier condition, String never) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(never).isLessThan(deadline);
-            Thread.sleep(1);
         }
     }
 

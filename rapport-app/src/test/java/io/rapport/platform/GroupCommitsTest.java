@@ -1,5 +1,7 @@
 package io.rapport.platform;
 
+import static io.rapport.testing.Waiting.await;
+import static io.rapport.testing.Waiting.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +59,7 @@ class GroupCommitsTest {
                 Piece piece = new Piece("p" + i, weights[i]);
                 queued.add(pool.submit(() -> commits.<String>commit(piece)));
                 int expected = i + 1;
-                waitFor(() -> commits.activity().queued() == expected);
+                waitFor(() -> commits.activity().queued() == expected, "piece " + expected + " never queued");
             }
             recorder.release.countDown();
 
@@ -121,21 +123,5 @@ class GroupCommitsTest {
         assertThat(commits.open()).isFalse();
         assertThat(commits.<String>commit(new Piece("late", 1))).as("a piece queued after close is still run")
                 .isEqualTo("done late");
-    }
-
-    static void await(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(1, TimeUnit.MINUTES)).as("released").isTrue();
-        } catch (InterruptedException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as("the pieces never queued").isLessThan(deadline);
-            Thread.sleep(1);
-        }
     }
 }
