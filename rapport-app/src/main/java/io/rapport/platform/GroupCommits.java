@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>The caller blocks until its own piece is done and gets its own answer or exception: {@code together} must complete
  * every piece's future, and should fall back to one piece at a time when a batch fails, so that one caller's bad piece
  * fails only that caller. Threads start with the first piece, so a server that never uses the path never starts them.
+ * The work runs on a committer thread, not the caller's: it must not read the caller's thread state (the security
+ * context, the request, the locale) — whatever it needs of the caller goes in the piece.
  * Used by the loyalty ledger's express path and the event API.
  *
  * @param <P> one caller's piece of work with its future
