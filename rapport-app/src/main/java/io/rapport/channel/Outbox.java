@@ -97,6 +97,26 @@ public class Outbox {
         return queued.outcome().orElseThrow();
     }
 
+    /**
+     * Why a message of {@code templateCode} to the customer would be suppressed whatever its content and timing: the
+     * customer has no address on the template's channel ({@code no-address}), or may not be contacted for its purpose
+     * on it (the consent guard's reason, e.g. {@code no-consent}). Empty when those guards let it through; caps,
+     * duplicates and quiet hours are decided when the message is queued, and an unknown template or customer is
+     * refused then. Journeys ask this before issuing a coupon that only the next message would tell of.
+     */
+    public Optional<String> wouldSuppress(long customerId, String templateCode) {
+        Optional<MessageTemplates.Template> template = templates.find(templateCode);
+        CustomerContacts.Contact contact = contacts.findAll(List.of(customerId)).get(customerId);
+        if (template.isEmpty() || contact == null) {
+            return Optional.empty();
+        }
+        ChannelKind channel = template.get().channel();
+        if (recipient(channel, contact).isEmpty()) {
+            return Optional.of("no-address");
+        }
+        return guards.consent(List.of(customerId), channel, template.get().purpose()).get(customerId);
+    }
+
     /** What became of one request of {@link #enqueueAll}: its outcome, or the refusal {@link #enqueue} throws. */
     public record Queued(Optional<SendOutcome> outcome, Optional<RapportException> refused) {
 

@@ -880,6 +880,17 @@ class JourneyEngine {
         });
     }
 
+    /**
+     * Why the message right after a coupon step would be suppressed for this customer (no address, no consent): then
+     * the coupon is not issued — nobody would tell the customer of it, and it would sit on their account unused.
+     * Only a send step that directly follows is asked; caps and quiet hours are left to the send.
+     */
+    private Optional<String> nextMessageSuppressed(JourneyDefinition definition, JourneyDefinition.Step coupon,
+                                                   long customerId) {
+        return definition.following(coupon).flatMap(definition::step).filter(s -> s.type().equals("send"))
+                .flatMap(JourneyDefinition.Step::template).flatMap(t -> outbox.wouldSuppress(customerId, t));
+    }
+
     /** The columns of a step log row, in the order {@link #write} gives them. */
     private static final List<org.jooq.Field<?>> LOG_COLUMNS = List.of(L_INSTANCE, L_JOURNEY, L_STEP, L_OUTCOME, L_AT);
 
@@ -940,7 +951,10 @@ class JourneyEngine {
             case "tag", "untag" -> outcome = actions.tag(visit, step.tag().orElseThrow(),
                     step.type().equals("untag"));
             case "points", "coupon" -> {
-                StepActions.Granted granted = actions.grant(visit, step.grant().orElseThrow());
+                Optional<String> untold = step.type().equals("coupon") ? nextMessageSuppressed(definition, step,
+                        customerId) : Optional.empty();
+                StepActions.Granted granted = untold.isPresent() ? StepActions.notIssued(untold.get())
+                        : actions.grant(visit, step.grant().orElseThrow());
                 variables.put(instanceId, granted.variables());
                 outcome = granted.outcome();
             }

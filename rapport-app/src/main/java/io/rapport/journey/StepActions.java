@@ -74,6 +74,14 @@ class StepActions {
      */
     record Granted(String outcome, Map<String, String> variables) {}
 
+    /**
+     * A coupon step that issued nothing because the message after it would be suppressed ({@code reason}): skipped,
+     * with the coupon variables cleared like a refused coupon's.
+     */
+    static Granted notIssued(String reason) {
+        return new Granted("skipped:" + reason, COUPON_CLEARED);
+    }
+
     /** Grants points or issues a coupon. */
     Granted grant(Visit visit, JourneyDefinition.Grant grant) {
         Map<String, String> variables = new LinkedHashMap<>();

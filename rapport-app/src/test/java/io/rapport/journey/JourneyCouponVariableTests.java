@@ -80,6 +80,42 @@ abstract class JourneyCouponVariableTests extends JourneyTestBase {
     }
 
     @Test
+    void should_issue_no_coupon_when_the_message_right_after_it_would_be_suppressed() throws Exception {
+        String reward = source.substring(0, 12) + "-told";
+        rewards.save(new Rewards.Reward(reward, "10 % off", "coupon", 0, Optional.empty(), Optional.empty(),
+                Optional.empty(), 7, Optional.empty(), true));
+        template(source + "-promo", "marketing", List.of("code"), "您的优惠码 {{code}}。");
+        String code = source + "-told";
+        saveJourney(code, """
+            {"name": "coupon and its message", "trigger": {"type": "manual"}, "holdoutPercent": 0,
+             "steps": [
+               {"id": "code", "type": "coupon", "reward": "%s"},
+               {"id": "tell", "type": "send", "template": "%s", "variables": {"code": "{{coupon.code|SHARED10}}"}}]}
+            """.formatted(reward, source + "-promo"));
+        journeys.setStatus(code, "active");
+        long optedOut = importedCustomer("optout");
+        long optedIn = importedCustomer("optin");
+        members.enrol(optedOut);
+        members.enrol(optedIn);
+        io.rapport.channel.ChannelTestSupport.marketingConsent(consents, optedOut, false, "email");
+
+        long untold = enrolByApi(code, optedOut, "1");
+        long told = enrolByApi(code, optedIn, "1");
+        outbox.dispatchDue();
+
+        assertThat(stepOutcomes(untold)).as("no coupon that no message would tell of")
+                .containsExactly("skipped:consent-withdrawn", "suppressed:consent-withdrawn");
+        assertThat(rewards.coupons(optedOut)).isEmpty();
+        assertThat(mailTo(source + "-optout@example.com")).isEmpty();
+
+        Rewards.Coupon issued = rewards.coupons(optedIn).getFirst();
+        assertThat(stepOutcomes(told).getFirst()).startsWith("coupon " + reward + " " + issued.code());
+        var mail = mailTo(source + "-optin@example.com");
+        assertThat(mail).hasSize(1);
+        assertThat((String) mail.getFirst().getContent()).contains("您的优惠码 " + issued.code() + "。");
+    }
+
+    @Test
     void should_quote_the_fallback_not_an_earlier_coupon_when_the_latest_coupon_step_was_refused() throws Exception {
         long customer = importedCustomer("second");
         members.enrol(customer);
